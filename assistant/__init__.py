@@ -1,0 +1,1 @@
+"""Answers questions from the store and logs them: retrieval, answerers, governance."""

@@ -1,0 +1,1 @@
+"""What ingest and assistant share: settings, the passage model, the embedder and the stores."""

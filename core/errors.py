@@ -1,0 +1,40 @@
+"""Errors a user can act on: each message says what happened and what to do."""
+
+from __future__ import annotations
+
+
+class ShareCheckError(Exception):
+    """Base of every error ShareCheck reports to a person rather than as a traceback."""
+
+
+class IngestError(ShareCheckError):
+    """A document or folder could not be ingested."""
+
+
+class UnreadableDocument(IngestError):
+    """One file could not be read; the rest of an ingest goes on without it."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class StoreLocked(ShareCheckError):
+    """Another process is writing the store."""
+
+    def __init__(self, pid: int | None, path: str) -> None:
+        who = f"PID {pid}" if pid else "another process"
+        super().__init__(
+            f"store is locked by {who} ({path}); wait for that ingest to finish and try again"
+        )
+        self.pid = pid
+
+
+class StoreEmpty(ShareCheckError):
+    """Nothing has been ingested yet."""
+
+    def __init__(self, data_dir: str) -> None:
+        super().__init__(
+            f"the store in {data_dir} holds no passages; run `python -m ingest` first"
+        )

@@ -1,0 +1,108 @@
+"""The BM25 index over passages (stemmed, heading words weighted), persisted beside the store."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from core.passage import Passage
+
+log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+# Heading words (title and section path) count this many times: a clause's heading says what it
+# is about more surely than any one word of its body.
+HEADING_WEIGHT = 2
+
+STOPWORDS = frozenset(
+    """a an and are as at be been being but by can could did do does doing for from had has have
+    he her here hers him his how i if in into is it its just me my no nor not of off on once only
+    or our ours out over own she should so some such than that the their theirs them then there
+    these they this those through to too under until up very was we were what when where which
+    while who whom why will with would you your yours am im ive id dont cant wont shes hes its
+    thats theres got get gets getting just really bit lot lots ok okay also""".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased, stemmed word tokens without stopwords; numbers and clause ids kept."""
+    words = re.findall(r"[a-z0-9]+(?:\.[0-9]+)*", text.lower().replace("’", "'").replace("'", ""))
+    return _stemmer().stemWords([w for w in words if w not in STOPWORDS])
+
+
+def passage_tokens(passage: Passage) -> list[str]:
+    heading = tokens(f"{passage.title} {passage.section}")
+    return tokens(passage.text) + heading * HEADING_WEIGHT
+
+
+class LexicalIndex:
+    """BM25 over passage tokens; `search` returns (passage id, score) best first."""
+
+    def __init__(self, ids: list[str], retriever: object, version: str) -> None:
+        self.ids = ids
+        self.retriever = retriever
+        self.version = version
+
+    @classmethod
+    def build(cls, passages: Iterable[Passage], version: str) -> LexicalIndex:
+        import bm25s
+
+        items = list(passages)
+        retriever = bm25s.BM25(k1=1.2, b=0.75)
+        if items:
+            retriever.index([passage_tokens(p) for p in items], show_progress=False)
+        return cls([p.id for p in items], retriever, version)
+
+    def save(self, folder: Path) -> None:
+        """Write beside the store atomically: a reader sees the old index or the new, never half."""
+        staging = folder.with_name(folder.name + ".new")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        if self.ids:
+            self.retriever.save(str(staging), show_progress=False)  # type: ignore[attr-defined]
+        (staging / "ids.json").write_text(json.dumps({"version": self.version, "ids": self.ids}))
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        staging.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex | None:
+        import bm25s
+
+        meta_path = folder / "ids.json"
+        if not meta_path.exists():
+            return None
+        meta = json.loads(meta_path.read_text())
+        retriever = (
+            bm25s.BM25.load(str(folder), show_progress=False) if meta["ids"] else bm25s.BM25()
+        )
+        return cls(meta["ids"], retriever, meta["version"])
+
+    def search(self, query_tokens: list[str], n: int) -> list[tuple[str, float]]:
+        if not self.ids or not query_tokens:
+            return []
+        vocab = getattr(self.retriever, "vocab_dict", {}) or {}
+        known = [t for t in query_tokens if t in vocab]
+        if not known:
+            return []
+        docs, scores = self.retriever.retrieve(  # type: ignore[attr-defined]
+            [known], k=min(n, len(self.ids)), show_progress=False, n_threads=1
+        )
+        return [
+            (self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
+        ]

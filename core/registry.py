@@ -1,0 +1,163 @@
+"""Which documents are in the store, at which hash, and which passages each one holds (SQLite)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    source TEXT PRIMARY KEY,
+    root TEXT NOT NULL,
+    doc_hash TEXT NOT NULL,
+    meta_hash TEXT NOT NULL,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    version TEXT NOT NULL DEFAULT '',
+    effective_date TEXT NOT NULL DEFAULT '',
+    review_date TEXT NOT NULL DEFAULT '',
+    parties TEXT NOT NULL DEFAULT '[]',
+    passages INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS refs (
+    passage_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (passage_id, source)
+);
+CREATE INDEX IF NOT EXISTS refs_source ON refs(source);
+CREATE TABLE IF NOT EXISTS history (
+    source TEXT NOT NULL,
+    doc_hash TEXT NOT NULL,
+    replaced_at TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One ingested document as the Library page and the answer log see it."""
+
+    source: str
+    root: str
+    doc_hash: str
+    meta_hash: str
+    title: str
+    kind: str
+    version: str
+    effective_date: str
+    review_date: str
+    parties: tuple[str, ...]
+    passages: int
+    ingested_at: str
+
+
+class Registry:
+    """The ingest bookkeeping beside the vector store; one transaction per document change."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def documents(self) -> list[DocumentRecord]:
+        rows = self.db.execute(
+            "SELECT source, root, doc_hash, meta_hash, title, kind, version, effective_date,"
+            " review_date, parties, passages, ingested_at FROM documents ORDER BY source"
+        ).fetchall()
+        return [DocumentRecord(*r[:9], tuple(json.loads(r[9])), *r[10:]) for r in rows]
+
+    def document(self, source: str) -> DocumentRecord | None:
+        return next((d for d in self.documents() if d.source == source), None)
+
+    def referenced_ids(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT DISTINCT passage_id FROM refs")}
+
+    def ids_of(self, source: str) -> set[str]:
+        rows = self.db.execute("SELECT passage_id FROM refs WHERE source = ?", (source,))
+        return {r[0] for r in rows}
+
+    def sources_of(self, passage_ids: Iterable[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for pid in passage_ids:
+            rows = self.db.execute(
+                "SELECT source FROM refs WHERE passage_id = ? ORDER BY source", (pid,)
+            )
+            found[pid] = [r[0] for r in rows]
+        return found
+
+    def save(self, record: DocumentRecord, passage_ids: set[str]) -> None:
+        """Replace one document's row and passage references in a single transaction."""
+        with self._transaction():
+            old = self.db.execute(
+                "SELECT doc_hash FROM documents WHERE source = ?", (record.source,)
+            ).fetchone()
+            if old and old[0] != record.doc_hash:
+                self.db.execute(
+                    "INSERT INTO history VALUES (?, ?, ?)", (record.source, old[0], _now())
+                )
+            self.db.execute("DELETE FROM refs WHERE source = ?", (record.source,))
+            self.db.executemany(
+                "INSERT INTO refs VALUES (?, ?)", [(pid, record.source) for pid in passage_ids]
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    record.source, record.root, record.doc_hash, record.meta_hash,
+                    record.title, record.kind, record.version, record.effective_date,
+                    record.review_date, json.dumps(list(record.parties)), record.passages,
+                    record.ingested_at,
+                ),
+            )  # fmt: skip
+
+    def remove(self, source: str) -> None:
+        with self._transaction():
+            self.db.execute("DELETE FROM refs WHERE source = ?", (source,))
+            self.db.execute("DELETE FROM documents WHERE source = ?", (source,))
+
+    def forget_hash(self, source: str) -> None:
+        """Make the next ingest re-read this document (used by repair)."""
+        self.db.execute("UPDATE documents SET meta_hash = '' WHERE source = ?", (source,))
+
+    def clear(self) -> None:
+        with self._transaction():
+            self.db.execute("DELETE FROM refs")
+            self.db.execute("DELETE FROM documents")
+
+    def previous_hashes(self, source: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT doc_hash FROM history WHERE source = ? ORDER BY replaced_at", (source,)
+        )
+        return [r[0] for r in rows]
+
+    def corpus_version(self) -> str:
+        """A hash over every document's hash: names the corpus an answer was given from."""
+        hashes = sorted(f"{d.source}:{d.doc_hash}" for d in self.documents())
+        return hashlib.sha256("\n".join(hashes).encode()).hexdigest()[:16]
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

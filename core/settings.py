@@ -1,0 +1,106 @@
+"""One typed settings object for ShareCheck, read from the environment (prefix SHARECHECK_) once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# all-MiniLM-L6-v2 reads at most 256 word pieces; the rest of a longer text is silently dropped.
+MODEL_MAX_TOKENS = 256
+# Chroma refuses a single add/upsert of more than 5461 records; stay well under.
+CHROMA_BATCH = 2000
+
+
+class Contacts(BaseModel):
+    """Who staff are told to ask; names and contacts are the service's own, set per deployment."""
+
+    line_manager: str = "your line manager or watch manager"
+    safeguarding_lead: str = "the Service safeguarding lead (via Control out of hours)"
+    data_protection_officer: str = "the Data Protection Officer (dpo@example.invalid)"
+
+
+class LLMSettings(BaseModel):
+    """The optional LLM answerer; off unless the user turns it on."""
+
+    enabled: bool = False
+    provider: Literal["ollama", "openai", "azure_openai"] = "ollama"
+    model: str = "llama3.1:8b"
+    base_url: str | None = None
+    api_key: str | None = None
+    api_version: str | None = None  # Azure only
+    timeout_s: float = 30.0
+    temperature: float = 0.0
+    prompt: str = "answer_v1"
+
+
+class RetrievalSettings(BaseModel):
+    """Numbers that decide which passages an answer may cite; each is recorded with the answer."""
+
+    top_k: int = Field(5, ge=1, le=50)
+    # Candidates each ranker contributes before fusion; 40 keeps fusion cheap and recall high.
+    candidates: int = Field(40, ge=5, le=500)
+    dense_weight: float = Field(1.0, ge=0.0)
+    lexical_weight: float = Field(1.0, ge=0.0)
+    sentence_weight: float = Field(1.0, ge=0.0)
+    # Reciprocal rank fusion constant; 60 is the value from Cormack et al. (2009).
+    rrf_k: int = Field(60, ge=1)
+    # HNSW search breadth; Chroma's default (10) loses recall, measured in eval.bench.
+    ef_search: int = Field(200, ge=10)
+    # Cosine similarity of the best passage below which the documents are taken not to cover the
+    # question; calibrated on the bundled gold set by eval (see eval/README.md).
+    abstain_below: float = Field(0.30, ge=0.0, le=1.0)
+    exclude_past_review: bool = False
+    history_turns: int = Field(2, ge=0, le=10)
+
+
+class Settings(BaseSettings):
+    """Everything configurable, built once at start and passed to whoever needs it."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SHARECHECK_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    data_dir: Path = Path("data")
+    chroma_url: str | None = None
+    log_url: str | None = None
+    collection: str = "passages"
+    max_file_mb: float = Field(100.0, gt=0)
+    lock_timeout_s: float = Field(0.0, ge=0.0)
+    passage_tokens: int = Field(200, ge=32, le=MODEL_MAX_TOKENS)
+    passage_overlap_tokens: int = Field(40, ge=0, le=128)
+    retention_days: int = Field(2190, ge=1)  # six years, a common public-sector retention period
+    retrieval: RetrievalSettings = RetrievalSettings()
+    llm: LLMSettings = LLMSettings()
+    contacts: Contacts = Contacts()
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def registry_path(self) -> Path:
+        return self.data_dir / "registry.sqlite"
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.data_dir / "lexical"
+
+    @property
+    def log_database_url(self) -> str:
+        return self.log_url or f"sqlite:///{(self.data_dir / 'log.sqlite').resolve()}"
+
+    def fingerprint(self) -> str:
+        """A short hash of the settings that shape answers, recorded beside each answer."""
+        shaping = {
+            "retrieval": self.retrieval.model_dump(),
+            "llm": self.llm.model_dump(exclude={"api_key"}),
+            "passage_tokens": self.passage_tokens,
+            "passage_overlap_tokens": self.passage_overlap_tokens,
+        }
+        blob = json.dumps(shaping, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]

@@ -1,0 +1,1 @@
+"""Files -> passages -> store: readers, structure, chunking and the idempotent pipeline."""

@@ -1,0 +1,65 @@
+"""The ingest command's face: a progress bar while it works, a summary table when done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from core.embedding import MiniLMEmbedder
+from core.settings import Settings
+from ingest.lock import writer_lock
+from ingest.pipeline import Ingester, IngestReport
+
+
+def summary_table(report: IngestReport) -> Table:
+    table = Table(title="Ingest summary")
+    for column in ("added", "updated", "unchanged", "removed", "failed", "passages written", "seconds"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        *(str(report.count(s)) for s in ("added", "updated", "unchanged", "removed", "failed")),  # type: ignore[arg-type]
+        str(report.passages_written),
+        f"{report.seconds:.1f}",
+    )
+    return table
+
+
+def failures_table(report: IngestReport) -> Table:
+    table = Table(title="Files not ingested")
+    table.add_column("file")
+    table.add_column("reason")
+    for outcome in report.failed:
+        table.add_row(outcome.source, outcome.reason)
+    return table
+
+
+def run_with_progress(
+    settings: Settings, roots: list[Path], rebuild: bool, if_empty: bool, quiet: bool
+) -> int:
+    console = Console(stderr=True)
+    with writer_lock(settings.data_dir, settings.lock_timeout_s):
+        ingester = Ingester(settings, MiniLMEmbedder())
+        try:
+            if if_empty and ingester.store.count() > 0:
+                ingester.refresh_lexical()
+                console.print(f"store in {settings.data_dir} already holds passages; nothing to do")
+                return 0
+            with Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=console, disable=quiet, transient=True,
+            ) as bar:  # fmt: skip
+                task = bar.add_task("ingesting", total=None)
+
+                def tick(done: int, total: int, source: str) -> None:
+                    bar.update(task, completed=done, total=total, description=source[-40:] or "done")
+
+                report = ingester.run(roots, rebuild=rebuild, progress=tick)
+        finally:
+            ingester.close()
+    out = Console()
+    out.print(summary_table(report))
+    if report.failed:
+        out.print(failures_table(report))
+    return report.exit_code
