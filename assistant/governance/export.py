@@ -1,0 +1,138 @@
+"""Getting logged answers out: CSV or JSON Lines for governance, eval items from reviews."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from assistant.governance.records import LoggedAnswer, ReviewRecord
+
+ExportFormat = Literal["csv", "jsonl"]
+CSV_COLUMNS = (
+    "id",
+    "created_at",
+    "user_id",
+    "role",
+    "session_id",
+    "question",
+    "answer_text",
+    "mode",
+    "abstained",
+    "redacted",
+    "citations",
+    "corpus_version",
+    "settings_hash",
+    "prompt_id",
+    "elapsed_ms",
+    "rating",
+    "feedback_reason",
+    "verdict",
+    "review_note",
+    "expected_clause",
+    "row_hash",
+)
+
+
+def export(rows: Iterable[LoggedAnswer], format: ExportFormat, stream: TextIO) -> int:
+    """Write `rows` to `stream` as CSV (one flat line each) or JSON Lines; return how many."""
+    if format == "csv":
+        return _export_csv(rows, stream)
+    if format == "jsonl":
+        return _export_jsonl(rows, stream)
+    raise ValueError(f"export format must be csv or jsonl, not {format!r}")
+
+
+def _export_csv(rows: Iterable[LoggedAnswer], stream: TextIO) -> int:
+    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(flat_row(row))
+        count += 1
+    return count
+
+
+def flat_row(row: LoggedAnswer) -> dict[str, Any]:
+    """One answer as a flat mapping of CSV_COLUMNS (citations as `source clause p.N; ...`)."""
+    review = row.review
+    return {
+        "id": row.id,
+        "created_at": row.created_at.isoformat(),
+        "user_id": row.user_id,
+        "role": row.role,
+        "session_id": row.session_id,
+        "question": row.question,
+        "answer_text": row.answer_text,
+        "mode": row.mode,
+        "abstained": row.abstained,
+        "redacted": row.redacted,
+        "citations": "; ".join(_citation_label(c.source, c.clause, c.page) for c in row.citations),
+        "corpus_version": row.corpus_version,
+        "settings_hash": row.settings_hash,
+        "prompt_id": row.prompt_id,
+        "elapsed_ms": row.elapsed_ms,
+        "rating": row.rating or "",
+        "feedback_reason": row.feedback.reason if row.feedback else "",
+        "verdict": review.verdict if review else "",
+        "review_note": review.note if review else "",
+        "expected_clause": review.expected_clause if review else "",
+        "row_hash": row.row_hash,
+    }
+
+
+def _citation_label(source: str, clause: str, page: int) -> str:
+    return " ".join(part for part in (source, clause, f"p.{page}" if page else "") if part)
+
+
+def _export_jsonl(rows: Iterable[LoggedAnswer], stream: TextIO) -> int:
+    count = 0
+    for row in rows:
+        stream.write(json.dumps(asdict(row), default=str, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def eval_item(answer: LoggedAnswer, review: ReviewRecord) -> dict[str, Any]:
+    """A reviewed answer as an item in the eval set's format (as in shared/eval/real-dev.jsonl)."""
+    expected = review.expected_clause.strip()
+    matching = [c for c in answer.citations if expected and c.clause == expected]
+    shown = matching or [c for c in answer.citations if c.cited] or list(answer.citations)
+    best = shown[0] if shown else None
+    evidence = [line.strip() for line in review.evidence.splitlines() if line.strip()]
+    reference = answer.answer_text if review.verdict == "correct" else review.note
+    return {
+        "id": f"review-{answer.id}",
+        "question": answer.question,
+        "answerable": _answerable(answer, review, bool(expected or evidence)),
+        "source": best.source if best else "",
+        "pages": [best.page] if best and best.page else [],
+        "evidence": evidence,
+        "answer": reference,
+        "kind": "from-review",
+        "clause": expected,
+    }
+
+
+def _answerable(answer: LoggedAnswer, review: ReviewRecord, has_evidence: bool) -> bool:
+    """A reviewer who names a clause or evidence says the documents answer it; otherwise a
+    correct verdict keeps the answer's own call and any other verdict reverses it."""
+    if has_evidence:
+        return True
+    return not answer.abstained if review.verdict == "correct" else answer.abstained
+
+
+def append_eval_item(answer: LoggedAnswer, review: ReviewRecord, path: Path) -> dict[str, Any]:
+    """Append the eval item for this review to `path` (JSON Lines) unless its id is already there."""
+    item = eval_item(answer, review)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        with path.open(encoding="utf-8") as existing:
+            if any(json.loads(line).get("id") == item["id"] for line in existing if line.strip()):
+                return item
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(item, ensure_ascii=False) + "\n")
+    return item

@@ -1,0 +1,175 @@
+"""The log's schema as numbered migrations, applied in order on open and recorded by name.
+
+Each migration is frozen: it declares the tables as they were when it was written, so a later
+change to `schema.py` never alters what an old migration does (the simonw/llm pattern).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+    text,
+)
+
+from assistant.governance.database import write_transaction
+
+Migration = Callable[[Connection], None]
+MIGRATIONS: list[Migration] = []
+CHAINED_TABLES = ("answers", "feedback", "reviews", "purges")
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def migrate(engine: Engine) -> list[str]:
+    """Apply every migration not yet recorded, under the writer lock; return the names applied."""
+    with write_transaction(engine) as conn:
+        record = _migrations_table()
+        record.create(conn, checkfirst=True)
+        done = set(conn.scalars(select(record.c.name)))
+        applied = []
+        for fn in MIGRATIONS:
+            if fn.__name__ in done:
+                continue
+            fn(conn)
+            now = datetime.now(UTC).isoformat()
+            conn.execute(record.insert().values(name=fn.__name__, applied_at=now))
+            applied.append(fn.__name__)
+        return applied
+
+
+def _migrations_table() -> Table:
+    return Table(
+        "log_migrations",
+        MetaData(),
+        Column("name", String(100), primary_key=True),
+        Column("applied_at", String(40), nullable=False),
+    )
+
+
+def _chained(metadata: MetaData, name: str, *columns: Column) -> Table:
+    """A table in the chain: a global id, UTC time, the link to the previous row, its own hash."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("created_at", String(32), nullable=False),
+        Column("prev_hash", String(64), nullable=False),
+        Column("row_hash", String(64), nullable=False),
+        *columns,
+    )
+
+
+@migration
+def m001_initial(conn: Connection) -> None:
+    metadata = MetaData()
+    _chained(
+        metadata,
+        "answers",
+        Column("user_id", String(200), nullable=False),
+        Column("role", String(50), nullable=False),
+        Column("session_id", String(200), nullable=False),
+        Column("question", Text, nullable=False),
+        Column("answer_text", Text, nullable=False),
+        Column("mode", String(20), nullable=False),
+        Column("abstained", Boolean, nullable=False),
+        Column("redacted", Boolean, nullable=False),
+        Column("citations_json", Text, nullable=False),
+        Column("corpus_version", String(200), nullable=False),
+        Column("settings_hash", String(64), nullable=False),
+        Column("prompt_id", String(100), nullable=False),
+        Column("elapsed_ms", Float, nullable=False),
+        Index("ix_answers_created_at", "created_at"),
+    )
+    _chained(
+        metadata,
+        "feedback",
+        Column("answer_id", Integer, nullable=False),
+        Column("user_id", String(200), nullable=False),
+        Column("rating", String(10), nullable=False),
+        Column("reason", Text, nullable=False),
+        Index("ix_feedback_answer_id", "answer_id"),
+    )
+    _chained(
+        metadata,
+        "reviews",
+        Column("answer_id", Integer, nullable=False),
+        Column("reviewer_id", String(200), nullable=False),
+        Column("verdict", String(20), nullable=False),
+        Column("note", Text, nullable=False),
+        Column("expected_clause", String(200), nullable=False),
+        Column("evidence", Text, nullable=False),
+        Index("ix_reviews_answer_id", "answer_id"),
+    )
+    _chained(
+        metadata,
+        "purges",
+        Column("older_than_days", Integer, nullable=False),
+        Column("cutoff", String(32), nullable=False),
+        Column("deleted_count", Integer, nullable=False),
+        Column("last_deleted_id", Integer, nullable=True),
+        Column("last_deleted_hash", String(64), nullable=False),
+    )
+    # A row here, inserted and removed inside the purge transaction, is the one thing that lets
+    # the append-only triggers accept a DELETE. UPDATE is never accepted.
+    Table("purge_gate", metadata, Column("opened_at", String(32), nullable=False))
+    metadata.create_all(conn)
+    if conn.dialect.name == "postgresql":
+        _postgres_append_only(conn)
+    else:
+        _sqlite_append_only(conn)
+
+
+def _sqlite_append_only(conn: Connection) -> None:
+    for table in CHAINED_TABLES:
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'the answer log is append-only: UPDATE on {table}'); END"
+        )
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            "WHEN NOT EXISTS (SELECT 1 FROM purge_gate) "
+            f"BEGIN SELECT RAISE(ABORT, 'the answer log is append-only: DELETE on {table}'); END"
+        )
+
+
+def _postgres_append_only(conn: Connection) -> None:
+    conn.execute(
+        text(
+            """
+            CREATE FUNCTION sharecheck_log_append_only() RETURNS trigger AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM purge_gate) THEN
+                    RETURN OLD;
+                END IF;
+                RAISE EXCEPTION 'the answer log is append-only: % on %', TG_OP, TG_TABLE_NAME;
+            END
+            $$ LANGUAGE plpgsql
+            """
+        )
+    )
+    for table in CHAINED_TABLES:
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION sharecheck_log_append_only()"
+        )
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION sharecheck_log_append_only()"
+        )

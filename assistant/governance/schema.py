@@ -1,0 +1,73 @@
+"""The log's tables as they stand after the latest migration, for building queries.
+
+Creating and changing tables is `migrations.py`'s job; this module only describes them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+
+def _chained(name: str, *columns: Column) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("created_at", String(32), nullable=False),
+        Column("prev_hash", String(64), nullable=False),
+        Column("row_hash", String(64), nullable=False),
+        *columns,
+    )
+
+
+answers = _chained(
+    "answers",
+    Column("user_id", String(200), nullable=False),
+    Column("role", String(50), nullable=False),
+    Column("session_id", String(200), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("answer_text", Text, nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("abstained", Boolean, nullable=False),
+    Column("redacted", Boolean, nullable=False),
+    Column("citations_json", Text, nullable=False),
+    Column("corpus_version", String(200), nullable=False),
+    Column("settings_hash", String(64), nullable=False),
+    Column("prompt_id", String(100), nullable=False),
+    Column("elapsed_ms", Float, nullable=False),
+)
+feedback = _chained(
+    "feedback",
+    Column("answer_id", Integer, nullable=False),
+    Column("user_id", String(200), nullable=False),
+    Column("rating", String(10), nullable=False),
+    Column("reason", Text, nullable=False),
+)
+reviews = _chained(
+    "reviews",
+    Column("answer_id", Integer, nullable=False),
+    Column("reviewer_id", String(200), nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("expected_clause", String(200), nullable=False),
+    Column("evidence", Text, nullable=False),
+)
+purges = _chained(
+    "purges",
+    Column("older_than_days", Integer, nullable=False),
+    Column("cutoff", String(32), nullable=False),
+    Column("deleted_count", Integer, nullable=False),
+    Column("last_deleted_id", Integer, nullable=True),
+    Column("last_deleted_hash", String(64), nullable=False),
+)
+purge_gate = Table("purge_gate", metadata, Column("opened_at", String(32), nullable=False))
+
+# Every table in the hash chain, keyed by the kind name that goes into each row's hash.
+CHAINED: dict[str, Table] = {
+    "answer": answers,
+    "feedback": feedback,
+    "review": reviews,
+    "purge": purges,
+}

@@ -1,0 +1,257 @@
+"""The governance log: one hash-chained, append-only row per answer, feedback and review.
+
+`AnswerLog.open(settings)` opens (and migrates) SQLite at `settings.log_database_url`, or
+PostgreSQL when that URL says so. Callers see typed records, never SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, Self, TextIO
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
+
+from assistant.answer import Answer
+from assistant.governance import chain, queries
+from assistant.governance import purge as retention
+from assistant.governance.chain import VerifyResult
+from assistant.governance.database import (
+    create_log_engine,
+    read_transaction,
+    write_transaction,
+)
+from assistant.governance.export import ExportFormat, append_eval_item, export
+from assistant.governance.migrations import migrate
+from assistant.governance.purge import PurgeResult
+from assistant.governance.records import (
+    RATINGS,
+    VERDICTS,
+    AnswerFilters,
+    CitedPassage,
+    FeedbackRecord,
+    LoggedAnswer,
+    LogStats,
+    Rating,
+    ReviewRecord,
+    Verdict,
+    WeekStats,
+    citations_json,
+)
+from assistant.governance.schema import answers as answers_table
+from assistant.redact import TextRedactor, redact_answer
+from core.errors import ShareCheckError
+from core.settings import Settings
+
+__all__ = [
+    "AnswerFilters",
+    "AnswerLog",
+    "AnswerRecorder",
+    "CitedPassage",
+    "FeedbackRecord",
+    "LogError",
+    "LogStats",
+    "LogUnavailable",
+    "LoggedAnswer",
+    "PurgeResult",
+    "ReviewRecord",
+    "UnknownAnswer",
+    "VerifyResult",
+    "WeekStats",
+    "review_eval_path",
+]
+
+
+class LogError(ShareCheckError):
+    """The governance log could not do what was asked."""
+
+
+class LogUnavailable(LogError):
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(
+            f"the answer log at {url} cannot be opened ({reason}); check SHARECHECK_LOG_URL "
+            "and that the database is running"
+        )
+
+
+class UnknownAnswer(LogError):
+    def __init__(self, answer_id: int) -> None:
+        super().__init__(f"no logged answer has id {answer_id}; it may have been purged")
+        self.answer_id = answer_id
+
+
+class AnswerRecorder(Protocol):
+    """What the chat page and CLI need from a log: record answers and the feedback on them."""
+
+    def record(
+        self, answer: Answer, *, user_id: str, role: str, session_id: str, corpus_version: str
+    ) -> int: ...
+
+    def add_feedback(
+        self, answer_id: int, *, user_id: str, rating: Rating, reason: str = ""
+    ) -> int: ...
+
+
+def review_eval_path(settings: Settings) -> Path:
+    """Where "add to evaluation set" appends reviewed questions."""
+    return settings.data_dir / "eval" / "gold" / "from-review.jsonl"
+
+
+class AnswerLog:
+    """The hash-chained governance log over one database."""
+
+    def __init__(
+        self, engine: Engine, *, retention_days: int, redactor: TextRedactor | None = None
+    ) -> None:
+        self._engine = engine
+        self.retention_days = retention_days
+        self._redactor = redactor
+
+    @classmethod
+    def open(cls, settings: Settings, *, redactor: TextRedactor | None = None) -> AnswerLog:
+        """Open the log at settings.log_database_url, applying any migrations not yet applied.
+
+        With a `redactor`, `record()` redacts the question and answer text itself before writing;
+        without one the caller must pass an Answer whose question is already redacted.
+        """
+        url = settings.log_database_url
+        engine = create_log_engine(url)
+        try:
+            migrate(engine)
+        except OperationalError as error:
+            engine.dispose()
+            raise LogUnavailable(engine.url.render_as_string(), str(error.orig)) from error
+        return cls(engine, retention_days=settings.retention_days, redactor=redactor)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    def record(
+        self, answer: Answer, *, user_id: str, role: str, session_id: str, corpus_version: str
+    ) -> int:
+        """Write one answer (one transaction, one chained row); return its id."""
+        if self._redactor is not None:
+            answer = redact_answer(answer, self._redactor)
+        content = {
+            "user_id": user_id,
+            "role": role,
+            "session_id": session_id,
+            "question": answer.question,
+            "answer_text": answer.text,
+            "mode": answer.mode,
+            "abstained": bool(answer.abstained),
+            "redacted": bool(answer.redacted),
+            "citations_json": citations_json(answer),
+            "corpus_version": corpus_version,
+            "settings_hash": answer.settings_hash,
+            "prompt_id": answer.prompt_id,
+            "elapsed_ms": round(float(answer.elapsed_ms), 3),
+        }
+        with write_transaction(self._engine) as conn:
+            return chain.append(conn, "answer", content)
+
+    def add_feedback(
+        self, answer_id: int, *, user_id: str, rating: Rating, reason: str = ""
+    ) -> int:
+        """Record a thumbs up or down on a logged answer, as its own chained row."""
+        if rating not in RATINGS:
+            raise ValueError(f"rating must be one of {RATINGS}, not {rating!r}")
+        content = {"answer_id": answer_id, "user_id": user_id, "rating": rating, "reason": reason}
+        return self._append_about(answer_id, "feedback", content)
+
+    def add_review(
+        self,
+        answer_id: int,
+        *,
+        reviewer_id: str,
+        verdict: Verdict,
+        note: str = "",
+        expected_clause: str = "",
+        evidence: str = "",
+    ) -> int:
+        """Record a reviewer's verdict on a logged answer, as its own chained row."""
+        if verdict not in VERDICTS:
+            raise ValueError(f"verdict must be one of {VERDICTS}, not {verdict!r}")
+        content = {
+            "answer_id": answer_id,
+            "reviewer_id": reviewer_id,
+            "verdict": verdict,
+            "note": note,
+            "expected_clause": expected_clause,
+            "evidence": evidence,
+        }
+        return self._append_about(answer_id, "review", content)
+
+    def _append_about(self, answer_id: int, kind: str, content: dict[str, Any]) -> int:
+        with write_transaction(self._engine) as conn:
+            found = conn.scalar(select(answers_table.c.id).where(answers_table.c.id == answer_id))
+            if found is None:
+                raise UnknownAnswer(answer_id)
+            return chain.append(conn, kind, content)
+
+    def get(self, answer_id: int) -> LoggedAnswer | None:
+        query = select(answers_table).where(answers_table.c.id == answer_id)
+        with read_transaction(self._engine) as conn:
+            found = queries.fetch_answers(conn, query)
+        return found[0] if found else None
+
+    def answers(self, filters: AnswerFilters | None = None) -> list[LoggedAnswer]:
+        """Logged answers matching `filters`, newest first."""
+        query = queries.select_answers(filters or AnswerFilters())
+        with read_transaction(self._engine) as conn:
+            return queries.fetch_answers(conn, query)
+
+    def review_queue(self, limit: int = 100) -> list[LoggedAnswer]:
+        """Unreviewed answers: thumbs-down first, then abstentions, newest first within each."""
+        filters = AnswerFilters(reviewed=False, limit=limit)
+        with read_transaction(self._engine) as conn:
+            return queries.fetch_answers(conn, queries.select_answers(filters, queue_order=True))
+
+    def stats(self, filters: AnswerFilters | None = None) -> LogStats:
+        with read_transaction(self._engine) as conn:
+            return queries.stats(conn, filters or AnswerFilters(limit=None))
+
+    def impacted_by(self, source: str, old_doc_hash: str) -> list[LoggedAnswer]:
+        """Logged answers that showed a passage from an earlier version of a document."""
+        with read_transaction(self._engine) as conn:
+            return queries.impacted_by(conn, source, old_doc_hash)
+
+    def export(
+        self, rows: list[LoggedAnswer], format: ExportFormat = "csv", stream: TextIO | None = None
+    ) -> int:
+        return export(rows, format, stream or sys.stdout)
+
+    def to_eval_item(
+        self, answer_row: LoggedAnswer, review: ReviewRecord, path: Path
+    ) -> dict[str, Any]:
+        """Append the reviewed question to an eval JSON Lines file; return the item written."""
+        return append_eval_item(answer_row, review, path)
+
+    def verify(self) -> VerifyResult:
+        """Re-check the whole hash chain; names the first row that breaks it."""
+        with read_transaction(self._engine) as conn:
+            return chain.verify(conn)
+
+    def purge(self, older_than_days: int | None = None) -> PurgeResult:
+        """Delete rows older than the retention period, recording the purge in the chain."""
+        days = self.retention_days if older_than_days is None else older_than_days
+        with write_transaction(self._engine) as conn:
+            return retention.purge(conn, days)
+
+    def row_count(self) -> int:
+        with read_transaction(self._engine) as conn:
+            return chain.count_rows(conn)
