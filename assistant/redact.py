@@ -108,7 +108,7 @@ _DATE = (
 # right before "(aged 84)".
 DOB_AFTER_CUE = re.compile(
     r"\b(?:born(?:\s+on)?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birthday)"
-    r"(?:\s*(?:is|was|of|:|-|=)\s*|\s+)(?:the\s+)?(" + _DATE + r")",
+    r"(?:\s*(?:is|was|of|as|:|-|=)\s*|\s+)(?:the\s+)?(" + _DATE + r")",
     re.IGNORECASE,
 )
 BORN_IN_YEAR = re.compile(r"\bborn\s+(?:in\s+)?((?:19|20)\d{2})\b", re.IGNORECASE)
@@ -116,7 +116,8 @@ DOB_BEFORE_AGE = re.compile(r"(" + _DATE + r")\s*[,(]?\s*(?:aged|age)\s+\d{1,3}\
 _STREET = (
     r"(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|court|ct|crescent|cres|grove"
     r"|place|pl|terrace|gardens|gdns|walk|view|park|square|sq|hill|row|mews|rise|parade|green"
-    r"|gate|garth|fold|croft|chase|vale|approach|boulevard|villas|wharf|quay)"
+    r"|gate|garth|fold|croft|chase|vale|approach|boulevard|villas|wharf|quay|bank)"
+    r"(?:\s+(?:north|south|east|west))?"
 )
 _NOT_STREET_WORD = r"(?!(?:of|the|and|in|on|to|for|a|an|at|by|from|under|with|or|per|hours?|days?)\b)"
 _STREET_WORDS = r"(?:" + _NOT_STREET_WORD + r"[A-Za-z][A-Za-z'-]*\s+){1,3}"
@@ -127,12 +128,12 @@ ADDRESS = re.compile(
     re.IGNORECASE,
 )
 _TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)"
-_NAME_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
+_NAME_WORD = r"(?:O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
 NAME_AFTER_TITLE = re.compile(
     rf"\b{_TITLES}\.?\s+((?:[A-Z]\.?\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD})?)"
 )
 NAME_AFTER_CUE = re.compile(
-    r"\b(?:called|named|name\s+is|name's|known\s+as|goes\s+by)\s+"
+    r"\b(?:called|named|name\s+(?:is|was|as)|name's|known\s+as|goes\s+by)\s+"
     rf"({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})"
 )
 # Capitalised words that mark an organisation, team or product rather than a person.

@@ -1,0 +1,101 @@
+"""Fakes beside the real log: sample answers, an in-memory recorder, and a load writer.
+
+`MemoryAnswerLog` satisfies `assistant.log.AnswerRecorder` for unit tests of the chat page and
+CLI; `write_sample_answers` is the worker the concurrency test and `eval.log_bench` spawn.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.answer import Answer, Citation, Mode
+from core.passage import Passage
+
+
+def sample_answer(
+    n: int = 1,
+    *,
+    question: str = "Can I share a hoarding concern with the council?",
+    source: str = "police-isa.md",
+    clause: str = "4.2",
+    doc_hash: str = "h1",
+    abstained: bool = False,
+    mode: Mode = "extractive",
+) -> Answer:
+    """A small, realistic Answer citing one passage, numbered `n` in its text."""
+    passage = Passage(
+        text=f"Partners may share personal data where necessary ({n}).",
+        source=source,
+        title=source.rsplit(".", 1)[0].replace("-", " ").title(),
+        kind="agreement",
+        clause=clause,
+        page=2,
+        doc_version="v1",
+        doc_hash=doc_hash,
+    )
+    text = "The documents do not cover this." if abstained else f"Yes, under {clause} [1]."
+    return Answer(
+        question=question,
+        text=text,
+        citations=[Citation(n=1, passage=passage, score=0.71)],
+        abstained=abstained,
+        mode=mode,
+        elapsed_ms=12.5,
+        prompt_id="answer_v1",
+        settings_hash="abc123def456",
+    )
+
+
+@dataclass
+class RecordedFeedback:
+    answer_id: int
+    user_id: str
+    rating: str
+    reason: str
+
+
+@dataclass
+class MemoryAnswerLog:
+    """An AnswerRecorder that keeps everything in lists, for tests that only need to see writes."""
+
+    answers: list[tuple[Answer, dict[str, str]]] = field(default_factory=list)
+    feedback: list[RecordedFeedback] = field(default_factory=list)
+
+    def record(
+        self, answer: Answer, *, user_id: str, role: str, session_id: str, corpus_version: str
+    ) -> int:
+        who = {"user_id": user_id, "role": role, "session_id": session_id}
+        self.answers.append((answer, who | {"corpus_version": corpus_version}))
+        return len(self.answers)
+
+    def add_feedback(self, answer_id: int, *, user_id: str, rating: str, reason: str = "") -> int:
+        if rating not in ("up", "down"):
+            raise ValueError(f"rating must be up or down, not {rating!r}")
+        self.feedback.append(RecordedFeedback(answer_id, user_id, rating, reason))
+        return len(self.answers) + len(self.feedback)
+
+
+def write_sample_answers(
+    data_dir: str, log_url: str | None, count: int, worker: int
+) -> tuple[float, float]:
+    """Open the log in this process and record `count` answers; a spawn-safe worker.
+
+    Returns the wall-clock (time.time) start and end of the writes, for throughput figures.
+    """
+    from assistant.log import AnswerLog
+    from core.settings import Settings
+
+    settings = Settings(data_dir=Path(data_dir), log_url=log_url)
+    with AnswerLog.open(settings) as log:
+        started = time.time()
+        for i in range(count):
+            log.record(
+                sample_answer(i, question=f"worker {worker} question {i}"),
+                user_id=f"user-{worker}",
+                role="staff",
+                session_id=f"session-{worker}",
+                corpus_version="corpus-1",
+            )
+        return started, time.time()
