@@ -23,6 +23,7 @@ import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 PDF_PATH = HERE / "humber-information-sharing-charter.pdf"
@@ -38,19 +39,24 @@ ZIP_TIMESTAMP = (2025, 10, 1, 0, 0, 0)
 
 CHARTER_TITLE = "Humber Information Sharing Charter (Illustrative)"
 CHARTER_HEADER = "Humber Information Sharing Charter \u2014 ILLUSTRATIVE EXAMPLE"
-CHARTER_VERSION_LINE = "Version 3.0 (illustrative)  |  Effective 1 April 2024  |  Review due 1 April 2027"
+CHARTER_VERSION_LINE = (
+    "Version 3.0 (illustrative)  |  Effective 1 April 2024  |  Review due 1 April 2027"
+)
 CHARTER_FRONT_PAGES = 2  # cover (i) and contents (ii); the body is numbered from 1
 
 CHARTER_COVER = [
-    "A framework for sharing personal information safely and lawfully between public, voluntary "
-    "and health organisations across Hull, the East Riding of Yorkshire, North Lincolnshire and "
-    "North East Lincolnshire",
+    (
+        "A framework for sharing personal information safely and lawfully between public, "
+        "voluntary and health organisations across Hull, the East Riding of Yorkshire, North "
+        "Lincolnshire and North East Lincolnshire"
+    ),
     "Version 3.0  |  Effective 1 April 2024  |  Review due 1 April 2027",
     "Owner: Humber Information Governance Group (illustrative)",
 ]
 
 CHARTER_COVER_NOTICE = (
-    ILLUSTRATIVE + " This document was written to test and demonstrate the ShareCheck assistant. "
+    ILLUSTRATIVE
+    + " This document was written to test and demonstrate the ShareCheck assistant. "
     "Its wording, signatories and arrangements are invented. It must not be relied on in place of "
     "the real Humber Information Sharing Charter, any signed information sharing agreement, or "
     "advice from your Data Protection Officer."
@@ -227,7 +233,10 @@ ISA_CONTROL = [
     ("Effective date", "1 October 2025"),
     ("Review date", "30 September 2027"),
     ("Made under", "Humber Information Sharing Charter (Illustrative), version 3.0"),
-    ("Owners", "HFRS Head of Prevention; Principal Social Worker for each Adult Social Care team"),
+    (
+        "Owners",
+        "HFRS Head of Prevention; Principal Social Worker for each Adult Social Care team",
+    ),
 ]
 
 ISA_BODY = """
@@ -396,28 +405,58 @@ def _pdf_styles() -> dict[str, object]:
     from reportlab.lib.styles import ParagraphStyle
 
     navy = HexColor("#1f3864")
-    base = ParagraphStyle("base", fontName="Helvetica", fontSize=10, leading=14, spaceAfter=6)
+    base = ParagraphStyle(
+        "base", fontName="Helvetica", fontSize=10, leading=14, spaceAfter=6
+    )
     return {
         "base": base,
         "h1": ParagraphStyle(
-            "h1", parent=base, fontName="Helvetica-Bold", fontSize=13, leading=17,
-            spaceBefore=10, spaceAfter=6, textColor=navy, keepWithNext=1,
+            "h1",
+            parent=base,
+            fontName="Helvetica-Bold",
+            fontSize=13,
+            leading=17,
+            spaceBefore=10,
+            spaceAfter=6,
+            textColor=navy,
+            keepWithNext=1,
         ),
         "item": ParagraphStyle("item", parent=base, leftIndent=22, spaceAfter=3),
-        "bullet": ParagraphStyle("bullet", parent=base, leftIndent=22, bulletIndent=8, spaceAfter=3),
-        "title": ParagraphStyle(
-            "title", parent=base, fontName="Helvetica-Bold", fontSize=24, leading=30,
-            textColor=navy, spaceAfter=18,
+        "bullet": ParagraphStyle(
+            "bullet", parent=base, leftIndent=22, bulletIndent=8, spaceAfter=3
         ),
-        "cover": ParagraphStyle("cover", parent=base, fontSize=12, leading=17, spaceAfter=12),
+        "title": ParagraphStyle(
+            "title",
+            parent=base,
+            fontName="Helvetica-Bold",
+            fontSize=24,
+            leading=30,
+            textColor=navy,
+            spaceAfter=18,
+        ),
+        "cover": ParagraphStyle(
+            "cover", parent=base, fontSize=12, leading=17, spaceAfter=12
+        ),
         "notice": ParagraphStyle(
-            "notice", parent=base, fontName="Helvetica-Bold", fontSize=10.5, leading=15,
-            borderColor=HexColor("#c00000"), borderWidth=1, borderPadding=8,
-            textColor=HexColor("#c00000"), spaceBefore=24,
+            "notice",
+            parent=base,
+            fontName="Helvetica-Bold",
+            fontSize=10.5,
+            leading=15,
+            borderColor=HexColor("#c00000"),
+            borderWidth=1,
+            borderPadding=8,
+            textColor=HexColor("#c00000"),
+            spaceBefore=24,
         ),
         "toc_title": ParagraphStyle(
-            "toc_title", parent=base, fontName="Helvetica-Bold", fontSize=16, leading=20,
-            textColor=navy, spaceAfter=12,
+            "toc_title",
+            parent=base,
+            fontName="Helvetica-Bold",
+            fontSize=16,
+            leading=20,
+            textColor=navy,
+            spaceAfter=12,
         ),
     }
 
@@ -438,17 +477,21 @@ def _pdf_flowables(source: str, styles: dict[str, object]) -> list[object]:
             flowables.append(heading)
         elif kind == "clause":
             number, rest = _CLAUSE.match(text).groups()  # type: ignore[union-attr]
-            flowables.append(Paragraph(f"<b>{number}</b> {_escape(rest)}", styles["base"]))
+            flowables.append(
+                Paragraph(f"<b>{number}</b> {_escape(rest)}", styles["base"])
+            )
         elif kind == "item":
             flowables.append(Paragraph(_escape(text), styles["item"]))
         elif kind == "bullet":
-            flowables.append(Paragraph(_escape(text), styles["bullet"], bulletText="\u2013"))
+            flowables.append(
+                Paragraph(_escape(text), styles["bullet"], bulletText="\u2013")
+            )
         else:
             flowables.append(Paragraph(_escape(text), styles["base"]))
     return flowables
 
 
-def _contents_line_class():  # noqa: ANN202 - reportlab types
+def _contents_line_class() -> type:
     """One contents entry drawn as a single text line: title, dot leaders, right-aligned page."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Flowable
@@ -473,14 +516,16 @@ def _contents_line_class():  # noqa: ANN202 - reportlab types
             spare = self.width - stringWidth(line, font, size)
             text = self.canv.beginText(0, 5)
             text.setFont(font, size)
-            text.setWordSpace(spare / line.count(" "))  # stretch the spaces to right-align the page
+            text.setWordSpace(
+                spare / line.count(" ")
+            )  # stretch the spaces to right-align the page
             text.textOut(line)
             self.canv.drawText(text)
 
     return ContentsLine
 
 
-def _charter_doc(target: io.BytesIO, heading_pages: dict[str, int]):  # noqa: ANN202
+def _charter_doc(target: io.BytesIO, heading_pages: dict[str, int]) -> Any:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
@@ -494,16 +539,24 @@ def _charter_doc(target: io.BytesIO, heading_pages: dict[str, int]):  # noqa: AN
                 heading_pages[text] = self.page - CHARTER_FRONT_PAGES
 
     doc = CharterDoc(
-        target, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=25 * mm,
-        bottomMargin=22 * mm, title=CHARTER_TITLE, author="ShareCheck project (illustrative)",
-        subject=ILLUSTRATIVE, creator="corpus/build_documents.py", invariant=1,
+        target,
+        pagesize=A4,
+        leftMargin=25 * mm,
+        rightMargin=25 * mm,
+        topMargin=25 * mm,
+        bottomMargin=22 * mm,
+        title=CHARTER_TITLE,
+        author="ShareCheck project (illustrative)",
+        subject=ILLUSTRATIVE,
+        creator="corpus/build_documents.py",
+        invariant=1,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     return doc
 
 
-def _charter_canvas():  # noqa: ANN202 - reportlab types
+def _charter_canvas() -> type:
     """A canvas that holds pages back until the end so the footer can say 'Page N of M'."""
     from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import A4
@@ -554,15 +607,25 @@ def _charter_canvas():  # noqa: ANN202 - reportlab types
 
 def _charter_headings() -> list[str]:
     sources = (CHARTER_BODY, CHARTER_APPENDIX_1, CHARTER_APPENDIX_2)
-    return [text for source in sources for kind, text in _blocks(source) if kind == "heading1"]
+    return [
+        text
+        for source in sources
+        for kind, text in _blocks(source)
+        if kind == "heading1"
+    ]
 
 
-def _charter_story(styles: dict[str, object], heading_pages: dict[str, int]) -> list[object]:
+def _charter_story(
+    styles: dict[str, object], heading_pages: dict[str, int]
+) -> list[object]:
     """Cover, contents (pages from a previous pass, 0 on the first), body, appendices."""
     from reportlab.platypus import PageBreak, Paragraph, Spacer
 
     contents_line = _contents_line_class()
-    story: list[object] = [Spacer(1, 60), Paragraph(_escape(CHARTER_TITLE), styles["title"])]
+    story: list[object] = [
+        Spacer(1, 60),
+        Paragraph(_escape(CHARTER_TITLE), styles["title"]),
+    ]
     story += [Paragraph(_escape(line), styles["cover"]) for line in CHARTER_COVER]
     story += [Paragraph(_escape(CHARTER_COVER_NOTICE), styles["notice"]), PageBreak()]
 
@@ -579,12 +642,17 @@ def _charter_story(styles: dict[str, object], heading_pages: dict[str, int]) -> 
 def _set_page_labels(pdf_bytes: bytes) -> bytes:
     """Front matter i, ii; body 1, 2, ... so physical page 3 carries the label '1'."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.constants import PageLabelStyle
 
     reader = PdfReader(io.BytesIO(pdf_bytes))
     writer = PdfWriter(clone_from=reader)
     last = len(writer.pages) - 1
-    writer.set_page_label(0, CHARTER_FRONT_PAGES - 1, style="/r", start=1)
-    writer.set_page_label(CHARTER_FRONT_PAGES, last, style="/D", start=1)
+    writer.set_page_label(
+        0, CHARTER_FRONT_PAGES - 1, style=PageLabelStyle.LOWERCASE_ROMAN, start=1
+    )
+    writer.set_page_label(
+        CHARTER_FRONT_PAGES, last, style=PageLabelStyle.DECIMAL, start=1
+    )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -600,7 +668,10 @@ def build_charter_pdf(path: Path = PDF_PATH) -> Path:
     for _ in range(2):
         buffer = io.BytesIO()
         doc = _charter_doc(buffer, heading_pages)
-        doc.build(_charter_story(_pdf_styles(), dict(heading_pages)), canvasmaker=_charter_canvas())
+        doc.build(
+            _charter_story(_pdf_styles(), dict(heading_pages)),
+            canvasmaker=_charter_canvas(),
+        )
     path.write_bytes(_set_page_labels(buffer.getvalue()))
     return path
 
@@ -613,7 +684,9 @@ def build_charter_pdf(path: Path = PDF_PATH) -> Path:
 def _docx_header(document: object) -> None:
     section = document.sections[0]  # type: ignore[attr-defined]
     header = section.header.paragraphs[0]
-    header.text = "Safe and Well referral ISA \u2014 ILLUSTRATIVE EXAMPLE (not a real agreement)"
+    header.text = (
+        "Safe and Well referral ISA \u2014 ILLUSTRATIVE EXAMPLE (not a real agreement)"
+    )
     footer = section.footer.paragraphs[0]
     footer.text = "Version 2.1 (illustrative)  |  Effective 1 October 2025  |  Review date 30 September 2027"
 
@@ -654,17 +727,24 @@ def build_isa_docx(path: Path = DOCX_PATH) -> Path:
     document = docx.Document()
     fixed = datetime(2025, 10, 1, 0, 0, 0)
     props = document.core_properties
-    props.title, props.author, props.subject = ISA_TITLE, "ShareCheck project (illustrative)", ILLUSTRATIVE
+    props.title, props.author, props.subject = (
+        ISA_TITLE,
+        "ShareCheck project (illustrative)",
+        ILLUSTRATIVE,
+    )
     props.created = props.modified = props.last_printed = fixed
     props.last_modified_by, props.revision = "ShareCheck project", 1
 
     _docx_header(document)
     document.add_heading(ISA_TITLE, level=0)
     document.add_paragraph(
-        ILLUSTRATIVE + " Names, contacts and arrangements are invented for training and for "
+        ILLUSTRATIVE
+        + " Names, contacts and arrangements are invented for training and for "
         "testing the ShareCheck assistant."
     )
-    document.add_paragraph("Version 2.1. Effective from 1 October 2025. Review date: 30 September 2027.")
+    document.add_paragraph(
+        "Version 2.1. Effective from 1 October 2025. Review date: 30 September 2027."
+    )
     _docx_control_table(document)
     _docx_body(document)
 
