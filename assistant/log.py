@@ -117,7 +117,10 @@ class AnswerLog:
         without one the caller must pass an Answer whose question is already redacted.
         """
         url = settings.log_database_url
-        engine = create_log_engine(url)
+        try:
+            engine = create_log_engine(url)
+        except OSError as error:
+            raise LogUnavailable(url, str(error)) from error
         try:
             migrate(engine)
         except OperationalError as error:

@@ -70,9 +70,15 @@ def head(conn: Connection) -> tuple[int, str]:
     return best
 
 
-def append(conn: Connection, kind: str, content: Mapping[str, Any]) -> int:
-    """Add one row at the end of the chain; the caller holds the writer lock (write_transaction)."""
-    last_id, last_hash = head(conn)
+def append(
+    conn: Connection, kind: str, content: Mapping[str, Any], after: tuple[int, str] | None = None
+) -> int:
+    """Add one row at the end of the chain; the caller holds the writer lock (write_transaction).
+
+    `after` is the head to link to when the caller has just removed it (a purge); else the
+    current head.
+    """
+    last_id, last_hash = after or head(conn)
     row = {"id": last_id + 1, "created_at": utc_now(), **content, "prev_hash": last_hash}
     row["row_hash"] = compute_hash(kind, row)
     conn.execute(CHAINED[kind].insert().values(**row))

@@ -31,8 +31,8 @@ def purge(conn: Connection, older_than_days: int) -> PurgeResult:
     cutoff = (datetime.now(UTC) - timedelta(days=older_than_days)).strftime(
         "%Y-%m-%dT%H:%M:%S.%fZ"
     )
-    last_id, _ = chain.head(conn)
-    boundary = _first_id_kept(conn, cutoff, default=last_id + 1)
+    last = chain.head(conn)
+    boundary = _first_id_kept(conn, cutoff, default=last[0] + 1)
     deleted, last_deleted_id, last_deleted_hash = _delete_before(conn, boundary)
     row_id = chain.append(
         conn,
@@ -44,6 +44,7 @@ def purge(conn: Connection, older_than_days: int) -> PurgeResult:
             "last_deleted_id": last_deleted_id,
             "last_deleted_hash": last_deleted_hash,
         },
+        after=last,
     )
     return PurgeResult(deleted=deleted, cutoff=cutoff, purge_row_id=row_id)
 
