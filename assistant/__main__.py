@@ -1,0 +1,89 @@
+"""`python -m assistant ask|users|log ...`: the command line other tools depend on."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from core.errors import ShareCheckError
+from core.settings import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description="ShareCheck")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a question ('-' reads one per line from stdin)")
+    ask.add_argument("question", help="the question, or - for stdin")
+    ask.add_argument("--data-dir", type=Path)
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--no-log", action="store_true", help="do not write the governance log")
+    users = sub.add_parser("users", help="local accounts")
+    log_cmd = sub.add_parser("log", help="the governance log")
+    for command in (users, log_cmd):
+        command.add_argument("--data-dir", type=Path)
+    from assistant.log_cli import add_log_commands
+    from assistant.users_cli import add_user_commands
+
+    add_user_commands(users)
+    add_log_commands(log_cmd)
+    return parser
+
+
+def _questions(arg: str) -> Iterator[str]:
+    if arg != "-":
+        yield arg
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.strip()
+
+
+def _readable(answer: object) -> str:
+    from assistant.answer import Answer
+
+    assert isinstance(answer, Answer)
+    lines = [answer.text, ""]
+    if answer.citations:
+        lines.append("Sources:")
+    for c in answer.citations:
+        lines.append(f"[{c.n}] {c.label()} ({c.passage.source})")
+        if c.warning:
+            lines.append(f"    warning: {c.warning}")
+    return "\n".join(lines)
+
+
+def run_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.wiring import open_assistant
+
+    assistant = open_assistant(settings, with_log=not args.no_log)
+    for question in _questions(args.question):
+        answer = assistant.ask(question, log_answer=not args.no_log)
+        print(json.dumps(answer.to_json()) if args.json else _readable(answer), flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    args = build_parser().parse_args(argv)
+    settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
+    try:
+        if args.command == "ask":
+            return run_ask(args, settings)
+        if args.command == "users":
+            from assistant.users_cli import run_user_command
+
+            return run_user_command(args, settings)
+        from assistant.log_cli import run_log_command
+
+        return run_log_command(args, settings)
+    except ShareCheckError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

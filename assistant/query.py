@@ -1,0 +1,113 @@
+"""What staff type -> what the documents say: abbreviations, colloquialisms, follow-up context."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.answer import Turn
+
+# Abbreviations and words staff use, with the wording the documents use. The expansion is added
+# beside the original, never in place of it, so an exact match still counts.
+EXPANSIONS: dict[str, str] = {
+    "hfsv": "home fire safety visit",
+    "hfsvs": "home fire safety visits",
+    "hsv": "home safety visit",
+    "saw": "safe and well visit",
+    "s&w": "safe and well visit",
+    "asc": "adult social care",
+    "csc": "children's social care",
+    "mash": "multi-agency safeguarding hub",
+    "dpo": "data protection officer",
+    "isa": "information sharing agreement",
+    "isp": "information sharing protocol",
+    "dsa": "data sharing agreement",
+    "sar": "subject access request",
+    "dpa": "data protection act",
+    "gdpr": "general data protection regulation",
+    "ukgdpr": "general data protection regulation",
+    "ico": "information commissioner supervisory authority",
+    "foi": "freedom of information",
+    "rtc": "road traffic collision",
+    "gp": "general practitioner doctor",
+    "marac": "multi-agency risk assessment conference",
+    "la": "local authority",
+    "wm": "watch manager",
+    "nok": "next of kin",
+    "dob": "date of birth",
+    "ni": "national insurance",
+}
+# Abbreviations that are also ordinary words: expanded only when typed in capitals.
+AMBIGUOUS = frozenset({"saw", "la", "ni", "wm", "isa", "sar", "gp"})
+COLLOQUIAL: dict[str, str] = {
+    r"\b(bloke|chap|fella|fellow|geezer|lad|guy)s?\b": "man person",
+    r"\b(lass|lady)\b": "woman person",
+    r"\b(mum|mam|mom)\b": "mother parent",
+    r"\b(dad)\b": "father parent",
+    r"\b(kid|kids|kiddie|kiddies|nipper)s?\b": "child children",
+    r"\b(teenager|teen|youngster)s?\b": "child young person",
+    r"\b(cops?|coppers?|old bill|plod|detective|dc|ds|bobby)\b": "police",
+    r"\b(the council)\b": "local authority council",
+    r"\b(social services|social workers?|socials)\b": "social care safeguarding",
+    r"\b(telly|phone|rang|ring|phoned|called)\b": "telephone",
+    r"\b(e-?mailed|e-?mail)\b": "email sent",
+    r"\b(hoard|hoarding|hoarder|rammed|cluttered|clutter)\b": "hoarding self-neglect",
+    r"\b(changed (his|her|their) mind|withdr[ae]w)\w*\b": "withdraw consent",
+    r"\b(says? no|refus\w+|won't agree|doesn't want)\b": "refuses consent",
+    r"\b(confused|dementia|forgetful|muddled)\b": "mental capacity",
+    r"\b(lost|left|misplaced|wrong person|wrong address|by mistake)\b": "breach loss unauthorised disclosure",
+    r"\b(how long|deadline|how fast|how quickly|time limit)\b": "within time limit days hours",
+    r"\b(allowed|can i|am i able|is it ok|ok to)\b": "lawful permitted",
+    r"\b(tell|pass on|pass|share|give)\b": "share disclose",
+    r"\b(record|write down|note down|log)\b": "record",
+    r"\b(trafficking|trafficked|slaves?|slavery)\b": "modern slavery trafficking",
+    r"\b(knocked about|beaten|hit|hurt|abused)\b": "abuse harm",
+    r"\b(money|cash|pension|bank)\b": "financial abuse",
+    r"\b(copy of everything|everything we hold|information we hold on)\b": "subject access right of access",
+    r"\b(cloud|supplier|contractor|provider)\b": "processor",
+    r"\b(out cold|unconscious|collapsed)\b": "physically incapable vital interests",
+}
+
+_TOKEN = re.compile(r"[A-Za-z&]+")
+# Short replies that only make sense with the earlier question ("what if she says no?").
+_FOLLOW_UP = re.compile(
+    r"^(and|but|what if|what about|how about|so|then|also|ok|okay|does that|is that|can i still)\b"
+    r"|\b(she|he|they|them|it|that|this|those|her|him)\b",
+    re.I,
+)
+FOLLOW_UP_MAX_WORDS = 12
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """The question as asked, and the text actually searched."""
+
+    asked: str
+    text: str
+    used_history: bool = False
+
+
+def expand(question: str) -> str:
+    """The question plus the documents' wording for the abbreviations and slang in it."""
+    extra: list[str] = []
+    for word in _TOKEN.findall(question):
+        key = word.lower()
+        if key in EXPANSIONS and (word.isupper() or key not in AMBIGUOUS):
+            extra.append(EXPANSIONS[key])
+    lowered = question.lower()
+    for pattern, wording in COLLOQUIAL.items():
+        if re.search(pattern, lowered):
+            extra.append(wording)
+    return f"{question} {' '.join(dict.fromkeys(extra))}".strip()
+
+
+def is_follow_up(question: str) -> bool:
+    return len(question.split()) <= FOLLOW_UP_MAX_WORDS and bool(_FOLLOW_UP.search(question))
+
+
+def build_query(question: str, history: list[Turn], turns: int = 2) -> SearchQuery:
+    """A follow-up is searched together with the earlier question(s) of the conversation."""
+    if history and turns and is_follow_up(question):
+        earlier = " ".join(t.question for t in history[-turns:])
+        return SearchQuery(question, expand(f"{earlier} {question}"), used_history=True)
+    return SearchQuery(question, expand(question))
