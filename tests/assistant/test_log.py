@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from assistant.governance.fakes import sample_answer
 from assistant.governance.testing import AnswerLogContract
 from assistant.log import AnswerLog, LogUnavailable
+from assistant.log_cli import add_log_commands, run_log_command
 from core.settings import Settings
 
 
@@ -54,3 +57,40 @@ def test_an_unopenable_log_says_what_to_do(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, log_url=f"sqlite:///{blocker}/log.sqlite")
     with pytest.raises(LogUnavailable, match="cannot be opened"):
         AnswerLog.open(settings)
+
+
+def run_cli(settings: Settings, *argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="assistant")
+    add_log_commands(parser.add_subparsers(dest="command", required=True))
+    return run_log_command(parser.parse_args(list(argv)), settings)
+
+
+def test_cli_verify_export_and_purge(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = Settings(data_dir=tmp_path)
+    with AnswerLog.open(settings) as log:
+        for _ in range(3):
+            log.record(sample_answer(), user_id="u", role="staff", session_id="s",
+                       corpus_version="c")
+    assert run_cli(settings, "log", "verify") == 0
+    assert capsys.readouterr().out.startswith("log ok: 3 rows checked")
+    out = tmp_path / "export.csv"
+    assert run_cli(settings, "log", "export", "--format", "csv", "--out", str(out)) == 0
+    assert len(out.read_text().splitlines()) == 4
+    assert run_cli(settings, "log", "export", "--format", "jsonl") == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    assert run_cli(settings, "log", "purge", "--days", "30") == 0
+    assert "purged 0 rows older than 30 days" in capsys.readouterr().out
+    assert run_cli(settings, "log", "purge", "--days", "0") == 2
+
+
+def test_cli_verify_names_the_first_bad_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings(data_dir=tmp_path)
+    with AnswerLog.open(settings) as log:
+        for _ in range(3):
+            log.record(sample_answer(), user_id="u", role="staff", session_id="s",
+                       corpus_version="c")
+    TestSqliteAnswerLog().tamper(settings, "UPDATE answers SET question = 'x' WHERE id = 2")
+    assert run_cli(settings, "log", "verify") == 1
+    assert capsys.readouterr().out.startswith("log BROKEN at row 2: row 2 (answer)")
