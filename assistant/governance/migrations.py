@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -63,7 +64,7 @@ def _migrations_table() -> Table:
     )
 
 
-def _chained(metadata: MetaData, name: str, *columns: Column) -> Table:
+def _chained(metadata: MetaData, name: str, *columns: Column[Any] | Index) -> Table:
     """A table in the chain: a global id, UTC time, the link to the previous row, its own hash."""
     return Table(
         name,

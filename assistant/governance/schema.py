@@ -5,12 +5,14 @@ Creating and changing tables is `migrations.py`'s job; this module only describe
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
 
-def _chained(name: str, *columns: Column) -> Table:
+def _chained(name: str, *columns: Column[Any]) -> Table:
     return Table(
         name,
         metadata,

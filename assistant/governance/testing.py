@@ -187,6 +187,20 @@ class AnswerLogContract:
         assert (result.ok, result.first_bad_id) == (False, 3)
         assert "prev_hash" in result.reason
 
+    def test_verify_pages_through_a_long_mixed_chain(
+        self, log: AnswerLog, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(chain, "VERIFY_PAGE", 3)
+        ids = self.fill(log, 7)
+        for answer_id in ids[2:5]:
+            log.add_feedback(answer_id, user_id="u", rating="up")
+            log.add_review(answer_id, reviewer_id="g", verdict="correct")
+        result = log.verify()
+        assert result.ok and result.rows_checked == 15
+        self.tamper(settings, "UPDATE reviews SET note = 'changed' WHERE id = 13")
+        result = log.verify()
+        assert (result.ok, result.first_bad_id, result.rows_checked) == (False, 13, 12)
+
     # --- retention ----------------------------------------------------------------------------
 
     def test_purge_keeps_the_chain_valid(
