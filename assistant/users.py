@@ -1,0 +1,199 @@
+"""Local accounts: names, roles and bcrypt password hashes in `users.sqlite` under the data dir.
+
+Passwords are never stored or logged, only their bcrypt hashes. The schema is a list of numbered
+migrations applied on open (the simonw/llm pattern), tracked with SQLite's `user_version`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal, cast
+
+import bcrypt
+
+from core.errors import ShareCheckError
+from core.settings import Settings
+
+Role = Literal["staff", "trainer", "governance", "admin"]
+ROLES: tuple[Role, ...] = ("staff", "trainer", "governance", "admin")
+# bcrypt reads only the first 72 bytes of a password (and bcrypt 5 refuses longer ones).
+MAX_PASSWORD_BYTES = 72
+# Short enough to type, long enough that a guessed list will not find it quickly.
+MIN_PASSWORD_CHARS = 10
+# Letters, digits and . _ @ - so that an e-mail address (as an Entra ID sign-in) is a valid name.
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
+# Work factor 12 takes about a quarter of a second per check on a laptop: slow for guessing.
+DEFAULT_ROUNDS = 12
+
+
+class UserError(ShareCheckError):
+    """An account could not be added, changed or found."""
+
+
+class UserExists(UserError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"an account called {name!r} already exists; pick another name")
+
+
+class UnknownUser(UserError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no account is called {name!r}; `python -m assistant users list` shows them")
+
+
+@dataclass(frozen=True)
+class User:
+    """An account as the app sees it: never the password hash."""
+
+    name: str
+    role: Role
+    created_at: str
+
+
+def _m001_initial(db: sqlite3.Connection) -> None:
+    db.execute(
+        "CREATE TABLE users ("
+        " name TEXT PRIMARY KEY,"
+        " role TEXT NOT NULL,"
+        " password_hash BLOB NOT NULL,"
+        " created_at TEXT NOT NULL)"
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial]
+
+
+def normalise_name(name: str) -> str:
+    """Names are case-insensitive: 'Alice' and 'alice' are one account."""
+    return name.strip().lower()
+
+
+def check_role(role: str) -> Role:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    return cast(Role, role)
+
+
+def check_password(password: str) -> bytes:
+    """The password as bcrypt will read it, or a ValueError saying what is wrong with it."""
+    encoded = password.encode("utf-8")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise ValueError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
+    if len(encoded) > MAX_PASSWORD_BYTES:
+        raise ValueError(f"a password may be at most {MAX_PASSWORD_BYTES} bytes long")
+    return encoded
+
+
+def random_password() -> str:
+    """A password to hand out once: 16 URL-safe characters (96 bits)."""
+    return secrets.token_urlsafe(12)
+
+
+class UserStore:
+    """The accounts in one SQLite file; every change is its own transaction."""
+
+    def __init__(self, path: Path, rounds: int = DEFAULT_ROUNDS) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.rounds = rounds
+        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+        self._migrate()
+        self._decoy: bytes | None = None
+
+    @classmethod
+    def open(cls, settings: Settings, rounds: int = DEFAULT_ROUNDS) -> UserStore:
+        return cls(users_path(settings), rounds)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        with self._transaction():
+            version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+            for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+                step(self.db)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def add(self, name: str, role: str, password: str) -> User:
+        """Create an account; raise UserExists, or ValueError for a bad name, role or password."""
+        name = normalise_name(name)
+        if not NAME_PATTERN.match(name):
+            raise ValueError(
+                f"{name!r} is not a valid account name: use letters, digits and . _ @ - "
+                "(at most 64 characters)"
+            )
+        user = User(name, check_role(role), datetime.now(UTC).isoformat(timespec="seconds"))
+        hashed = bcrypt.hashpw(check_password(password), bcrypt.gensalt(self.rounds))
+        try:
+            with self._transaction():
+                self.db.execute(
+                    "INSERT INTO users VALUES (?, ?, ?, ?)",
+                    (user.name, user.role, hashed, user.created_at),
+                )
+        except sqlite3.IntegrityError:
+            raise UserExists(name) from None
+        return user
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        """The account when the password is right; None for a wrong name or password alike."""
+        row = self.db.execute(
+            "SELECT name, role, created_at, password_hash FROM users WHERE name = ?",
+            (normalise_name(name),),
+        ).fetchone()
+        encoded = password.encode("utf-8")[:MAX_PASSWORD_BYTES]
+        if row is None:
+            # Check a decoy hash, so a wrong name takes as long as a wrong password.
+            self._decoy = self._decoy or bcrypt.hashpw(b"decoy", bcrypt.gensalt(self.rounds))
+            bcrypt.checkpw(encoded, self._decoy)
+            return None
+        if not bcrypt.checkpw(encoded, bytes(row[3])):
+            return None
+        return User(row[0], cast(Role, row[1]), row[2])
+
+    def get(self, name: str) -> User | None:
+        row = self.db.execute(
+            "SELECT name, role, created_at FROM users WHERE name = ?", (normalise_name(name),)
+        ).fetchone()
+        return User(row[0], cast(Role, row[1]), row[2]) if row else None
+
+    def users(self) -> list[User]:
+        rows = self.db.execute("SELECT name, role, created_at FROM users ORDER BY name")
+        return [User(r[0], cast(Role, r[1]), r[2]) for r in rows]
+
+    def remove(self, name: str) -> None:
+        with self._transaction():
+            gone = self.db.execute("DELETE FROM users WHERE name = ?", (normalise_name(name),))
+        if gone.rowcount == 0:
+            raise UnknownUser(normalise_name(name))
+
+    def set_password(self, name: str, password: str) -> None:
+        hashed = bcrypt.hashpw(check_password(password), bcrypt.gensalt(self.rounds))
+        with self._transaction():
+            changed = self.db.execute(
+                "UPDATE users SET password_hash = ? WHERE name = ?", (hashed, normalise_name(name))
+            )
+        if changed.rowcount == 0:
+            raise UnknownUser(normalise_name(name))
+
+    def has_admin(self) -> bool:
+        return self.db.execute("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1").fetchone() is not None
+
+
+def users_path(settings: Settings) -> Path:
+    return settings.data_dir / "users.sqlite"
