@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from assistant.answer import NOT_LEGAL_ADVICE, Answer, Citation, Turn
 from core.lexical import tokens
 from core.settings import Contacts
-from ingest.chunking import split_sentences
+from core.sentences import split_sentences
 
 # How many source sentences each part of the answer may quote; short enough for a phone screen.
 SHORT_ANSWER_SENTENCES = 2

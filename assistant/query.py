@@ -66,6 +66,12 @@ COLLOQUIAL: dict[str, str] = {
     r"\b(copy of everything|everything we hold|information we hold on)\b": "subject access right of access",
     r"\b(cloud|supplier|contractor|provider)\b": "processor",
     r"\b(out cold|unconscious|collapsed)\b": "physically incapable vital interests",
+    # Domain facts staff know but do not say: health details are special category data, and a
+    # fire service, council, NHS body or police force is a public authority.
+    r"\b(diabet\w*|insulin|medication|medical|illness|condition|disabilit\w*|mental health|"
+    r"dementia|pregnan\w*|gp|hospital|health)\b": "health data special category",
+    r"\b(fire and rescue|fire service|frs|hfrs|we are a|council|police|nhs)\b": "public authority",
+    r"\b(ethnicity|religio\w*|sexual\w*|criminal record|prison|convictions?)\b": "special category",
 }
 
 _TOKEN = re.compile(r"[A-Za-z&]+")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,14 +19,12 @@ from core.lexical import LexicalIndex, tokens
 from core.passage import Passage
 from core.settings import RetrievalSettings
 from core.vectorstore import PassageStore
-from ingest.chunking import split_sentences
 
 log = logging.getLogger(__name__)
 
-# Sentence vectors kept in memory between questions (passages are immutable by id).
-SENTENCE_CACHE_PASSAGES = 20_000
-# How many fused candidates get the (costlier) sentence-level look.
-SENTENCE_RERANK_DEPTH = 24
+# Sentences fetched per passage candidate: passages have several sentences each, and the
+# sentence ranking should reach about as many distinct passages as the other two rankers.
+SENTENCES_PER_CANDIDATE = 3
 
 
 @dataclass(frozen=True)
@@ -70,32 +67,32 @@ class HybridSearch:
         self.embedder = embedder
         self.store = store
         self.lexical = lexical
-        self._sentences: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
 
-    def search(self, query: SearchQuery, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+    def search(
+        self, query: SearchQuery, k: int | None = None, filters: Filters | None = None
+    ) -> list[Hit]:
         k = k or self.settings.top_k
         filters = filters or Filters(exclude_past_review=self.settings.exclude_past_review)
         n = self.settings.candidates
         qvec = self.embedder.embed([query.text])[0]
-        dense = [(p, s) for p, s in self.store.search(qvec, n, self._where(filters)) if filters.allows(p)]
-        lexical = self._lexical(query.text, n, filters)
-        pool: dict[str, Passage] = {p.id: p for p, _ in dense} | {p.id: p for p, _ in lexical}
+        dense = self.store.search(qvec, n, self._where(filters))
+        lexical = self._lexical(query.text, n)
+        sentences = self._sentences(qvec, n * SENTENCES_PER_CANDIDATE)
+        pool = {p.id: p for p, _ in dense} | {p.id: p for p, _ in lexical}
+        pool |= {p.id: p for p in self.store.get([pid for pid in sentences if pid not in pool])}
+        pool = {pid: p for pid, p in pool.items() if filters.allows(p)}
         ranks = [
-            (self.settings.dense_weight, [p.id for p, _ in dense]),
-            (self.settings.lexical_weight, [p.id for p, _ in lexical]),
+            (self.settings.dense_weight, [p.id for p, _ in dense if p.id in pool]),
+            (self.settings.lexical_weight, [p.id for p, _ in lexical if p.id in pool]),
+            (self.settings.sentence_weight, [pid for pid in sentences if pid in pool]),
         ]
-        fused = self._fuse(ranks)
-        head = [pid for pid, _ in fused[:SENTENCE_RERANK_DEPTH]]
-        sentence_best = self._sentence_scores(qvec, [pool[pid] for pid in head])
-        if self.settings.sentence_weight > 0:
-            by_sentence = sorted(head, key=lambda pid: -sentence_best[pid][0])
-            fused = self._fuse(ranks + [(self.settings.sentence_weight, by_sentence)])
+        fused = self._fuse(ranks)[:k]
+        self._fill_sentences(qvec, [pid for pid, _ in fused], sentences)
         dense_sim = {p.id: s for p, s in dense}
-        hits = []
-        for pid, score in fused[:k]:
-            best, sentence = sentence_best.get(pid, (0.0, ""))
-            hits.append(Hit(pool[pid], score, max(best, dense_sim.get(pid, 0.0)), sentence))
-        return hits
+        return [
+            Hit(pool[pid], score, max(sentences[pid][0], dense_sim.get(pid, 0.0)), sentences[pid][1])
+            for pid, score in fused
+        ]
 
     def _where(self, filters: Filters) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
@@ -107,12 +104,32 @@ class HybridSearch:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
-    def _lexical(self, text: str, n: int, filters: Filters) -> list[tuple[Passage, float]]:
+    def _lexical(self, text: str, n: int) -> list[tuple[Passage, float]]:
         if self.lexical is None:
             return []
         found = self.lexical.search(tokens(text), n)
         passages = {p.id: p for p in self.store.get([pid for pid, _ in found])}
-        return [(passages[pid], s) for pid, s in found if pid in passages and filters.allows(passages[pid])]
+        return [(passages[pid], s) for pid, s in found if pid in passages]
+
+    def _sentences(self, qvec: np.ndarray, n: int) -> dict[str, tuple[float, str]]:
+        """Passages ranked by their best sentence: {passage id: (similarity, sentence)}."""
+        best: dict[str, tuple[float, str]] = {}
+        for pid, sentence, sim in self.store.sentence_search(qvec, n):
+            if pid not in best or sim > best[pid][0]:
+                best[pid] = (sim, sentence)
+        return dict(sorted(best.items(), key=lambda item: -item[1][0]))
+
+    def _fill_sentences(
+        self, qvec: np.ndarray, ids: list[str], best: dict[str, tuple[float, str]]
+    ) -> None:
+        """Best sentence of returned passages that the sentence search did not reach."""
+        missing = [pid for pid in ids if pid not in best]
+        for pid, (texts, vectors) in self.store.sentence_vectors(missing).items():
+            sims = vectors @ qvec
+            top = int(np.argmax(sims))
+            best[pid] = (float(sims[top]), texts[top])
+        for pid in missing:
+            best.setdefault(pid, (0.0, ""))
 
     def _fuse(self, ranks: list[tuple[float, list[str]]]) -> list[tuple[str, float]]:
         """Reciprocal rank fusion: each list adds weight / (rrf_k + rank)."""
@@ -121,27 +138,6 @@ class HybridSearch:
             for rank, pid in enumerate(ids, start=1):
                 scores[pid] = scores.get(pid, 0.0) + weight / (self.settings.rrf_k + rank)
         return sorted(scores.items(), key=lambda item: -item[1])
-
-    def _sentence_scores(self, qvec: np.ndarray, passages: list[Passage]) -> dict[str, tuple[float, str]]:
-        """Each passage's best sentence by cosine similarity to the question."""
-        missing = [p for p in passages if p.id not in self._sentences]
-        if missing:
-            texts = [split_sentences(p.text.replace("\n", " ")) or [p.text] for p in missing]
-            flat = [s for p, ss in zip(missing, texts, strict=True) for s in ss]
-            vectors = self.embedder.embed(flat)
-            start = 0
-            for passage, sentences in zip(missing, texts, strict=True):
-                self._sentences[passage.id] = (sentences, vectors[start : start + len(sentences)])
-                start += len(sentences)
-            while len(self._sentences) > SENTENCE_CACHE_PASSAGES:
-                self._sentences.popitem(last=False)
-        best: dict[str, tuple[float, str]] = {}
-        for passage in passages:
-            sentences, vectors = self._sentences[passage.id]
-            sims = vectors @ qvec
-            top = int(np.argmax(sims))
-            best[passage.id] = (float(sims[top]), sentences[top])
-        return best
 
 
 class HybridRetriever(BaseRetriever):

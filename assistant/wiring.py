@@ -25,12 +25,13 @@ def open_assistant(
     from assistant.redact import Redactor
 
     embedder = embedder or MiniLMEmbedder()
+    redactor = Redactor.from_settings(settings)
     assistant = Assistant(
         settings,
         embedder,
         PassageStore(settings, embedder),
-        answer_log=AnswerLog.open(settings) if with_log else None,
-        redactor=Redactor(),
+        answer_log=AnswerLog.open(settings, redactor=redactor) if with_log else None,
+        redactor=redactor,
     )
     assistant.answerer = make_answerer(settings, assistant.extractive)
     return assistant

@@ -11,7 +11,17 @@ import numpy as np
 
 from core.embedding import Embedder
 from core.passage import Passage
+from core.sentences import split_sentences
 from core.settings import CHROMA_BATCH, Settings
+
+# A sentence shorter than this many characters is a fragment (a heading, "and"), not evidence.
+MIN_SENTENCE_CHARS = 20
+
+
+def passage_sentences(passage: Passage) -> list[str]:
+    """The sentences of a passage as embedded on their own; always at least one."""
+    found = [s for s in split_sentences(passage.text.replace("\n", " ")) if len(s) >= MIN_SENTENCE_CHARS]
+    return found or [passage.text]
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -68,18 +78,24 @@ class PassageStore:
         self.settings = settings
         self.embedder = embedder
         self.client = client or make_client(settings)
-        self.collection: Collection = self.client.get_or_create_collection(
-            name=settings.collection,
-            embedding_function=_EmbeddingFunction(embedder),  # type: ignore[arg-type]
+        self.collection = self._collection(settings.collection)
+        # Each passage's sentences, embedded on their own: a question often matches one sentence
+        # of a long clause far better than the clause as a whole.
+        self.sentences = self._collection(f"{settings.collection}_sentences")
+
+    def _collection(self, name: str) -> Collection:
+        return self.client.get_or_create_collection(
+            name=name,
+            embedding_function=_EmbeddingFunction(self.embedder),  # type: ignore[arg-type]
             configuration={
                 "hnsw": {
                     "space": "cosine",
-                    "ef_search": settings.retrieval.ef_search,
+                    "ef_search": self.settings.retrieval.ef_search,
                     "ef_construction": 200,
                     "max_neighbors": 32,
                 }
             },
-            metadata={"embedder": embedder.name},
+            metadata={"embedder": self.embedder.name},
         )
 
     def count(self) -> int:
@@ -95,8 +111,13 @@ class PassageStore:
                 return found
             offset += CHROMA_BATCH
 
-    def upsert(self, passages: list[Passage], vectors: np.ndarray | None = None) -> None:
-        """Write passages in batches under Chroma's limit; upsert so a re-run never duplicates."""
+    def upsert(
+        self, passages: list[Passage], vectors: np.ndarray | None = None, sentences: bool = True
+    ) -> None:
+        """Write passages (and their sentences) in batches under Chroma's limit; upsert, so a
+        re-run never duplicates. Sentences are written first: a passage is only found once whole."""
+        if sentences:
+            self._upsert_sentences(passages)
         if vectors is None:
             vectors = self.embedder.embed([p.embedding_text() for p in passages])
         for start in range(0, len(passages), CHROMA_BATCH):
@@ -108,6 +129,22 @@ class PassageStore:
                 embeddings=vectors[start : start + CHROMA_BATCH],  # type: ignore[arg-type]
             )
 
+    def _upsert_sentences(self, passages: list[Passage]) -> None:
+        rows = [
+            (f"{p.id}:{i}", sentence, p.id)
+            for p in passages
+            for i, sentence in enumerate(passage_sentences(p))
+        ]
+        vectors = self.embedder.embed([text for _, text, _ in rows])
+        for start in range(0, len(rows), CHROMA_BATCH):
+            batch = rows[start : start + CHROMA_BATCH]
+            self.sentences.upsert(
+                ids=[r[0] for r in batch],
+                documents=[r[1] for r in batch],
+                metadatas=[{"passage_id": r[2]} for r in batch],
+                embeddings=vectors[start : start + CHROMA_BATCH],  # type: ignore[arg-type]
+            )
+
     def update_metadata(self, passages: list[Passage]) -> None:
         for start in range(0, len(passages), CHROMA_BATCH):
             batch = passages[start : start + CHROMA_BATCH]
@@ -116,8 +153,50 @@ class PassageStore:
             )
 
     def delete(self, ids: list[str]) -> None:
+        """Passages first, then their sentences: a half-done delete leaves only unused sentences."""
         for start in range(0, len(ids), CHROMA_BATCH):
-            self.collection.delete(ids=ids[start : start + CHROMA_BATCH])
+            batch = ids[start : start + CHROMA_BATCH]
+            self.collection.delete(ids=batch)
+            self.sentences.delete(where={"passage_id": {"$in": batch}})
+
+    def sentence_search(self, vector: np.ndarray, n: int) -> list[tuple[str, str, float]]:
+        """Nearest sentences: (passage id, sentence, cosine similarity)."""
+        total = self.sentences.count()
+        if total == 0:
+            return []
+        got = self.sentences.query(
+            query_embeddings=[vector],  # type: ignore[list-item]
+            n_results=min(n, total),
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (str((meta or {})["passage_id"]), doc or "", 1.0 - float(dist))
+            for doc, meta, dist in zip(
+                (got["documents"] or [[]])[0], (got["metadatas"] or [[]])[0],
+                (got["distances"] or [[]])[0], strict=True,
+            )
+        ]  # fmt: skip
+
+    def sentence_vectors(self, passage_ids: list[str]) -> dict[str, tuple[list[str], np.ndarray]]:
+        """The stored sentences and vectors of some passages, in sentence order."""
+        if not passage_ids:
+            return {}
+        got = self.sentences.get(
+            where={"passage_id": {"$in": passage_ids}},
+            include=["documents", "metadatas", "embeddings"],
+        )
+        rows: dict[str, list[tuple[int, str, np.ndarray]]] = {}
+        for sid, doc, meta, vec in zip(
+            got["ids"], got["documents"] or [], got["metadatas"] or [],
+            got["embeddings"] if got["embeddings"] is not None else [], strict=True,
+        ):  # fmt: skip
+            order = int(sid.rsplit(":", 1)[1])
+            rows.setdefault(str((meta or {})["passage_id"]), []).append((order, doc or "", vec))
+        out = {}
+        for pid, items in rows.items():
+            items.sort(key=lambda item: item[0])
+            out[pid] = ([t for _, t, _ in items], np.asarray([v for _, _, v in items], dtype=np.float32))
+        return out
 
     def get(self, ids: list[str]) -> list[Passage]:
         if not ids:

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from core.passage import Passage
+from core.sentences import split_sentences
 from core.settings import MODEL_MAX_TOKENS
 from ingest.structure import Paragraph
 
 # A clause shorter than this says too little to be found on its own; it joins its neighbour.
 MIN_PASSAGE_TOKENS = 40
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[A-Z(“\"‘'•])")
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,6 @@ class _Draft:
     tokens: int
     first: Paragraph
     last_clause: str
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
 class Chunker:

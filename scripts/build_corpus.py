@@ -1,6 +1,6 @@
 """Regenerate the two binary illustrative documents in this folder from the text kept below.
 
-Run from anywhere: `python corpus/build_documents.py`. Output is deterministic (fixed PDF
+Run from anywhere: `python scripts/build_corpus.py`. Output is deterministic (fixed PDF
 metadata via reportlab's invariant mode, fixed timestamps inside the .docx zip), so a rebuild
 with unchanged text leaves git clean.
 
@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "corpus"
 PDF_PATH = HERE / "humber-information-sharing-charter.pdf"
 DOCX_PATH = HERE / "safe-and-well-referral-isa.docx"
 
@@ -548,7 +548,7 @@ def _charter_doc(target: io.BytesIO, heading_pages: dict[str, int]) -> Any:
         title=CHARTER_TITLE,
         author="ShareCheck project (illustrative)",
         subject=ILLUSTRATIVE,
-        creator="corpus/build_documents.py",
+        creator="scripts/build_corpus.py",
         invariant=1,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
