@@ -1,0 +1,271 @@
+"""The optional LLM answerer: a chat model writes the answer from the numbered passages, the reply
+is checked before anyone sees it, and any failure falls back to the extractive answer."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+from langchain.chat_models import init_chat_model
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from assistant.answer import NOT_LEGAL_ADVICE, Answer, Citation, Mode, Turn
+from assistant.extractive import ExtractiveAnswerer
+from assistant.prompts import AnswerPrompt, load_prompt
+from core.errors import ShareCheckError
+from core.settings import Contacts, LLMSettings
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DEFAULT_OLLAMA_URL = "http://127.0.0.1:11434"
+# Earlier turns shown to the model: enough to read "and what about ...?", little enough to leave
+# room for the passages in a small local model's context.
+HISTORY_TURNS = 2
+# An earlier answer is cut to this many characters in the prompt: it is context, never a source.
+HISTORY_ANSWER_CHARS = 500
+# How much of an exception's message a notice repeats; notices are shown and logged.
+ERROR_NOTICE_CHARS = 200
+# Local OpenAI-compatible servers (llama.cpp, vLLM, LM Studio) ignore the key, but the openai
+# client refuses to start without one.
+UNUSED_API_KEY = "not-needed"
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_SPACED_MARKER = re.compile(r"\s*\[(\d+)\]")
+_GROUPED_MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)+)\]")  # "[1, 2]" -> "[1][2]"
+# Reasoning models served through Ollama or vLLM may put their working before the answer.
+_THINKING = re.compile(r"<think>.*?</think>", re.S)
+
+
+class LLMConfigError(ShareCheckError, ValueError):
+    """The LLM settings cannot make a chat model; the message names the setting to fix."""
+
+
+class LLMFailed(Exception):
+    """Why the model's reply cannot be used; the text goes into the fallback notice."""
+
+
+def chat_model_from_settings(llm: LLMSettings) -> BaseChatModel:
+    """Build (never call) the configured chat model; building it contacts no server."""
+    options = _PROVIDER_OPTIONS[llm.provider](llm)
+    return init_chat_model(
+        llm.model, model_provider=llm.provider, temperature=llm.temperature, **options
+    )
+
+
+def _ollama_options(llm: LLMSettings) -> dict[str, Any]:
+    return {
+        "base_url": llm.base_url or DEFAULT_OLLAMA_URL,
+        "client_kwargs": {"timeout": llm.timeout_s},
+        "validate_model_on_init": False,  # True would ask the server about the model right now
+    }
+
+
+def _openai_options(llm: LLMSettings) -> dict[str, Any]:
+    if not llm.api_key and not llm.base_url:
+        raise LLMConfigError(
+            "the openai provider needs SHARECHECK_LLM__API_KEY, or SHARECHECK_LLM__BASE_URL "
+            "pointing at a local OpenAI-compatible server"
+        )
+    return {
+        "base_url": llm.base_url,
+        "api_key": llm.api_key or UNUSED_API_KEY,
+        "timeout": llm.timeout_s,
+        # The answerer's own deadline covers the whole call; a retry would run on unwatched.
+        "max_retries": 0,
+    }
+
+
+def _azure_options(llm: LLMSettings) -> dict[str, Any]:
+    missing = [
+        f"SHARECHECK_LLM__{name.upper()}"
+        for name in ("base_url", "api_key", "api_version")
+        if not getattr(llm, name)
+    ]
+    if missing:
+        raise LLMConfigError(f"the azure_openai provider needs {', '.join(missing)}")
+    return {
+        "azure_endpoint": llm.base_url,
+        "azure_deployment": llm.model,
+        "api_version": llm.api_version,
+        "api_key": llm.api_key,
+        "timeout": llm.timeout_s,
+        "max_retries": 0,
+    }
+
+
+_PROVIDER_OPTIONS: dict[str, Callable[[LLMSettings], dict[str, Any]]] = {
+    "ollama": _ollama_options,
+    "openai": _openai_options,
+    "azure_openai": _azure_options,
+}
+
+
+class LLMAnswerer:
+    """Answers with a chat model, keeping only citations of retrieved passages; on any failure
+    (error, timeout, nothing cited) the extractive answer is given instead, with a notice."""
+
+    mode: Mode = "llm"
+
+    def __init__(
+        self, model: BaseChatModel, llm: LLMSettings, fallback: ExtractiveAnswerer
+    ) -> None:
+        if llm.timeout_s <= 0:
+            raise LLMConfigError(
+                f"SHARECHECK_LLM__TIMEOUT_S must be above 0 seconds, not {llm.timeout_s}"
+            )
+        self.model = model
+        self.settings = llm
+        self.fallback = fallback
+        self.prompt: AnswerPrompt = load_prompt(llm.prompt)
+
+    def answer(self, question: str, citations: list[Citation], history: list[Turn]) -> Answer:
+        try:
+            if not citations:
+                raise LLMFailed("no passages were retrieved to answer from")
+            reply = self._ask_model(question, citations, history)
+            text, removed = check_citations(reply, {c.n for c in citations})
+        except LLMFailed as failure:
+            return self._fall_back(question, citations, history, str(failure))
+        notices = []
+        if removed:
+            markers = "".join(f"[{n}]" for n in removed)
+            log.info("LLM reply cited passages that were not retrieved: %s", markers)
+            notices.append(
+                f"Removed citation markers that pointed to no retrieved passage: {markers}"
+            )
+        return Answer(
+            question=question,
+            text=with_legal_line(text),
+            citations=citations,
+            abstained=False,
+            mode="llm",
+            notices=notices,
+            prompt_id=self.prompt.id,
+        )
+
+    def messages(
+        self, question: str, citations: list[Citation], history: list[Turn]
+    ) -> list[SystemMessage | HumanMessage]:
+        """What the model is sent: the prompt's instructions, then the filled-in template."""
+        user = self.prompt.render(
+            question=question,
+            history=format_history(history),
+            passages=format_passages(citations),
+            contacts=format_contacts(self.fallback.contacts),
+        )
+        return [SystemMessage(self.prompt.system), HumanMessage(user)]
+
+    def _ask_model(self, question: str, citations: list[Citation], history: list[Turn]) -> str:
+        messages = self.messages(question, citations, history)
+        try:
+            reply = call_with_deadline(lambda: self.model.invoke(messages), self.settings.timeout_s)
+        except LLMFailed:
+            raise
+        except Exception as error:
+            log.debug("LLM call failed", exc_info=True)  # _fall_back warns with the reason
+            detail = f"{type(error).__name__}: {error}"[:ERROR_NOTICE_CHARS]
+            raise LLMFailed(detail) from error
+        return _THINKING.sub("", reply.text).strip()
+
+    def _fall_back(
+        self, question: str, citations: list[Citation], history: list[Turn], reason: str
+    ) -> Answer:
+        log.warning("LLM answer not used (%s); answering extractively", reason)
+        answer = self.fallback.answer(question, citations, history)
+        answer.notices.append(
+            f"The LLM answerer failed ({reason}); this answer was built from the documents "
+            "without it."
+        )
+        return answer
+
+
+def call_with_deadline(call: Callable[[], T], timeout_s: float) -> T:
+    """Run `call` but wait at most `timeout_s` for it, whatever the client's own timeout does."""
+    outcome: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            outcome.set_result(call())
+        except Exception as error:
+            outcome.set_exception(error)
+
+    # A daemon thread, not a ThreadPoolExecutor: executor threads are joined at interpreter exit,
+    # so a hung call would hold the CLI open after it has answered.
+    context = contextvars.copy_context()  # keeps langchain's callback and tracing context
+    threading.Thread(target=context.run, args=(run,), name="llm-call", daemon=True).start()
+    try:
+        return outcome.result(timeout=timeout_s)
+    except TimeoutError:
+        if outcome.done():  # the call itself raised TimeoutError
+            raise
+        raise LLMFailed(f"timeout after {timeout_s:.1f} s") from None
+
+
+def check_citations(reply: str, retrieved: Iterable[int]) -> tuple[str, list[int]]:
+    """The reply with markers of passages not retrieved removed, and those numbers; fails when
+    no marker of a retrieved passage is left, since an uncited answer cannot be checked."""
+    known = set(retrieved)
+    text = _GROUPED_MARKERS.sub(
+        lambda m: "".join(f"[{n.strip()}]" for n in m.group(1).split(",")), reply
+    )
+    removed = sorted({int(n) for n in _MARKER.findall(text)} - known)
+    text = _SPACED_MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in known else "", text)
+    if not _MARKER.search(text):
+        raise LLMFailed("its reply cited none of the retrieved passages")
+    return text.strip(), removed
+
+
+def with_legal_line(text: str) -> str:
+    """The answer ending with the not-legal-advice line, added once."""
+    if NOT_LEGAL_ADVICE in text:
+        return text
+    return f"{text}\n\n_{NOT_LEGAL_ADVICE}_"
+
+
+def format_passages(citations: list[Citation]) -> str:
+    """Each passage under its number, with where it comes from, as the model must cite it."""
+    blocks = []
+    for citation in citations:
+        p = citation.passage
+        head = [f"[{citation.n}] {p.title}"]
+        if p.clause:
+            head.append(f"clause {p.clause}")
+        if p.page:
+            head.append(f"page {p.page_label or p.page}")
+        lines = [", ".join(head)]
+        if citation.warning:
+            lines.append(f"Warning: {citation.warning}")
+        lines.append(p.text.strip())
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def format_history(history: list[Turn]) -> str:
+    """The last few turns; old citation markers are dropped, as their numbers meant other passages."""
+    recent = history[-HISTORY_TURNS:] if HISTORY_TURNS else []
+    if not recent:
+        return "(none)"
+    lines = []
+    for turn in recent:
+        lines.append(f"Q: {turn.question.strip()}")
+        if turn.answer:
+            answer = _SPACED_MARKER.sub("", turn.answer).strip()
+            if len(answer) > HISTORY_ANSWER_CHARS:
+                answer = answer[:HISTORY_ANSWER_CHARS].rstrip() + " ..."
+            lines.append(f"A: {answer}")
+    return "\n".join(lines)
+
+
+def format_contacts(contacts: Contacts) -> str:
+    return "\n".join(
+        f"- {name.replace('_', ' ').capitalize()}: {value}"
+        for name, value in contacts.model_dump().items()
+    )
