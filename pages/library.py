@@ -1,0 +1,145 @@
+"""Library: the documents ShareCheck answers from; administrators add, remove and re-read them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from assistant.service import Assistant
+from core.passage import KINDS
+from core.registry import DocumentRecord
+from ui import services
+from ui.auth import require_page
+from ui.ingest_view import ingest_with_progress, show_report
+from ui.uploads import UploadMeta, UploadRefused, remove_upload, save_upload, uploaded_files
+
+LAST_INGEST_KEY = "library_last_ingest"
+
+
+def past_review(record: DocumentRecord, today: date | None = None) -> bool:
+    return bool(record.review_date) and date.fromisoformat(record.review_date) < (
+        today or date.today()
+    )
+
+
+def document_rows(documents: list[DocumentRecord]) -> list[dict[str, object]]:
+    return [
+        {
+            "Title": d.title,
+            "Kind": d.kind,
+            "Version": d.version,
+            "Review date": d.review_date,
+            "Past review": past_review(d),
+            "Passages": d.passages,
+            "File": d.source,
+        }
+        for d in documents
+    ]
+
+
+def documents_table(assistant: Assistant) -> None:
+    documents = assistant.documents()
+    if not documents:
+        st.info("No documents have been read yet.")
+        return
+    overdue = [d.title for d in documents if past_review(d)]
+    if overdue:
+        st.warning(
+            f"{len(overdue)} document(s) passed their review date; answers citing them carry a "
+            "warning: " + "; ".join(overdue)
+        )
+    st.dataframe(
+        document_rows(documents), hide_index=True, width="stretch",
+        column_config={
+            "Past review": st.column_config.CheckboxColumn(help="review date has passed"),
+            "Passages": st.column_config.NumberColumn(format="%d"),
+        },
+    )  # fmt: skip
+
+
+def ingest_then_refresh(assistant: Assistant, roots: list[Path]) -> None:
+    """Ingest, then rerun so the table shows the result, with the ingest summary above it."""
+    report = ingest_with_progress(assistant, roots, summary=False)
+    if report is not None:
+        st.session_state[LAST_INGEST_KEY] = report
+        st.rerun()
+
+
+def last_ingest() -> None:
+    report = st.session_state.pop(LAST_INGEST_KEY, None)
+    if report is not None:
+        st.success("Documents updated.")
+        show_report(report)
+
+
+def upload_form(assistant: Assistant, folder: Path) -> None:
+    with st.form("upload", clear_on_submit=True):
+        files = st.file_uploader(
+            "Documents", accept_multiple_files=True,
+            type=["pdf", "docx", "doc", "html", "htm", "md", "markdown", "txt"],
+        )  # fmt: skip
+        title = st.text_input("Title (one file only; else taken from the document)")
+        kind = st.selectbox("Kind", KINDS, index=KINDS.index("agreement"))
+        version = st.text_input("Version")
+        review = st.date_input("Review date", value=None)
+        submitted = st.form_submit_button("Add and read", type="primary")
+    if not submitted or not files:
+        return
+    meta = UploadMeta(title if len(files) == 1 else "", kind, version, review)
+    try:
+        for upload in files:
+            save_upload(folder, upload.name, upload.getvalue(), meta)
+    except UploadRefused as error:
+        st.error(str(error))
+        return
+    ingest_then_refresh(assistant, [folder])
+
+
+def remove_form(assistant: Assistant, folder: Path) -> None:
+    names = uploaded_files(folder)
+    if not names:
+        st.caption("No uploaded documents to remove.")
+        return
+    with st.form("remove"):
+        name = st.selectbox("Uploaded document", names)
+        confirmed = st.checkbox("Yes, remove it and its passages")
+        submitted = st.form_submit_button("Remove")
+    if submitted and name and confirmed:
+        remove_upload(folder, name)
+        ingest_then_refresh(assistant, [folder])
+
+
+def reread_all(assistant: Assistant, folder: Path) -> None:
+    roots = {Path(d.root) for d in assistant.documents()} | {folder}
+    st.caption("Reads changed files again and drops documents whose files have gone.")
+    if st.button("Re-read all documents", icon=":material/sync:"):
+        ingest_then_refresh(assistant, sorted(r for r in roots if r.is_dir()))
+
+
+def admin_tools(assistant: Assistant) -> None:
+    folder = services.uploads_dir(assistant.settings)
+    st.subheader("Manage documents")
+    add, remove, reread = st.tabs(["Add", "Remove", "Re-read"])
+    with add:
+        upload_form(assistant, folder)
+    with remove:
+        remove_form(assistant, folder)
+    with reread:
+        reread_all(assistant, folder)
+
+
+def main() -> None:
+    user = require_page("library")
+    assistant = services.assistant()
+    st.title("Library")
+    st.caption("The documents answers are drawn from. Illustrative examples unless replaced.")
+    last_ingest()
+    documents_table(assistant)
+    if user.role == "admin":
+        admin_tools(assistant)
+
+
+if __name__ == "__main__":
+    main()

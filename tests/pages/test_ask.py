@@ -1,0 +1,132 @@
+"""The Ask page, headless: questions in, cited answers out, feedback into the governance log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from streamlit.testing.v1 import AppTest
+
+from assistant.llm import LLMAnswerer
+from assistant.log import AnswerLog
+from core.settings import LLMSettings, Settings
+from ui import services
+from ui.answer_view import REDACTED_NOTICE
+
+pytestmark = pytest.mark.slow
+AppFor = Callable[..., AppTest]
+
+REFERRAL = "Can I refer someone to adult social care without their consent?"
+RISK_TO_LIFE = "Is there a risk to life exception for sharing without consent?"
+LLM_FAILED = (
+    "The LLM answerer failed (ConnectionError: cannot reach http://127.0.0.1:11434); "
+    "this answer was built from the documents without it."
+)
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception
+    return at
+
+
+def assistant_text(at: AppTest, index: int = -1) -> str:
+    message = [m for m in at.chat_message if m.name == "assistant"][index]
+    return "\n".join(m.value for m in message.markdown)
+
+
+def test_an_answer_shows_citation_chips_and_each_cited_clause(data_dir: Path, app_for: AppFor) -> None:
+    at = ask(app_for("staff").run(), REFERRAL)
+    assert [m.name for m in at.chat_message] == ["user", "assistant"]
+    assert ":blue-badge[1]" in assistant_text(at)
+    labels = [e.label for e in at.expander]
+    assert labels and labels[0].startswith(":blue-badge[1]")
+    assert any("clause 5." in label for label in labels)
+    assert "Safe and Well" in labels[0]
+
+
+def test_a_starter_question_is_asked_with_one_tap(data_dir: Path, app_for: AppFor) -> None:
+    at = app_for("staff").run()
+    at.button(key="starter-0").click().run()
+    assert not at.exception
+    assert [m.name for m in at.chat_message] == ["user", "assistant"]
+    assert at.chat_message[0].markdown[0].value.startswith("Can I refer someone")
+
+
+def test_follow_ups_carry_the_conversation_and_new_conversation_clears_it(
+    data_dir: Path, app_for: AppFor
+) -> None:
+    at = ask(app_for("staff").run(), REFERRAL)
+    ask(at, "What if she changes her mind afterwards?")
+    assert len(at.chat_message) == 4
+    next(b for b in at.button if b.label == "New conversation").click().run()
+    assert not at.chat_message
+    assert at.button(key="starter-0")
+
+
+def test_thumbs_down_and_a_reason_are_stored_against_the_logged_answer(
+    data_dir: Path, app_for: AppFor
+) -> None:
+    at = ask(app_for("staff").run(), REFERRAL)
+    at.feedback[0].set_value(0).run()
+    with AnswerLog.open(Settings()) as log:
+        (row,) = log.answers()
+        assert row.feedback is not None and row.feedback.rating == "down"
+        assert row.user_id == "test-staff" and row.role == "staff"
+    at.text_input[0].set_value("It cited the wrong agreement")
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    with AnswerLog.open(Settings()) as log:
+        feedback = log.answers()[0].feedback
+    assert feedback is not None and feedback.reason == "It cited the wrong agreement"
+    assert any("feedback was recorded" in c.value for c in at.caption)
+
+
+def test_personal_details_are_removed_and_the_person_is_told(data_dir: Path, app_for: AppFor) -> None:
+    question = "Mrs Ellison at 14 Beverley Road, HU5 3QT wants help. Can I refer her to ASC?"
+    at = ask(app_for("staff").run(), question)
+    assert REDACTED_NOTICE in [i.value for i in at.info]
+    assert at.chat_message[0].markdown[0].value == question  # their own words, on their screen
+    with AnswerLog.open(Settings()) as log:
+        logged = log.answers()[0].question
+    assert "Ellison" not in logged and "HU5 3QT" not in logged
+
+
+def test_view_in_document_shows_the_pdf_page(data_dir: Path, app_for: AppFor) -> None:
+    at = ask(app_for("staff").run(), RISK_TO_LIFE)
+    pdf = next(i for i, e in enumerate(at.expander) if "Charter" in e.label)
+    at.expander[pdf].toggle[0].set_value(True).run()
+    assert not at.exception
+    assert len(at.image) == 1
+
+
+def test_view_in_document_shows_neighbouring_passages_for_other_formats(
+    data_dir: Path, app_for: AppFor
+) -> None:
+    at = ask(app_for("staff").run(), REFERRAL)
+    docx = next(i for i, e in enumerate(at.expander) if "Safe and Well" in e.label)
+    at.expander[docx].toggle[0].set_value(True).run()
+    shown = [m.value for m in at.expander[docx].markdown]
+    assert any(m.startswith(":orange-badge[cited passage]") for m in shown)
+    assert len(at.expander[docx].caption) >= 2  # where it sits, and at least one neighbour
+
+
+class BrokenChatModel(FakeListChatModel):
+    """A chat model whose server is down."""
+
+    responses: list[str] = []
+
+    def _call(self, *args: Any, **kwargs: Any) -> str:
+        raise ConnectionError("cannot reach http://127.0.0.1:11434")
+
+
+def test_an_llm_failure_shows_the_fallback_notice(data_dir: Path, app_for: AppFor) -> None:
+    at = app_for("staff").run()
+    assistant = services.assistant()  # the same cached instance the app is using
+    assistant.answerer = LLMAnswerer(BrokenChatModel(), LLMSettings(), assistant.extractive)
+    ask(at, REFERRAL)
+    assert LLM_FAILED in [w.value for w in at.warning]
+    assert ":blue-badge[1]" in assistant_text(at)

@@ -1,0 +1,1 @@
+"""Streamlit presentation helpers: services, sign-in, answers and citations, documents."""

@@ -1,0 +1,127 @@
+"""Who is signed in, what each role may open, and the sign-in form.
+
+Local accounts (assistant/users.py) sign in with a name and password. Where `.streamlit/secrets.toml`
+has an `[auth]` section, "Sign in with Microsoft" (OIDC via `st.login`) is offered as well, and an
+Entra ID user's role is the role of the local account with their e-mail address, else staff.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+import streamlit as st
+
+from assistant.users import Role, UserStore, normalise_name
+
+PageName = Literal["ask", "library", "training", "review", "settings"]
+EVERYONE: frozenset[Role] = frozenset({"staff", "trainer", "governance", "admin"})
+PAGE_ROLES: dict[PageName, frozenset[Role]] = {
+    "ask": EVERYONE,
+    "library": EVERYONE,
+    "training": frozenset({"trainer", "admin"}),
+    "review": frozenset({"governance", "admin"}),
+    "settings": frozenset({"admin"}),
+}
+SESSION_KEY = "signed_in"
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The person using this browser session; `session_id` names their session in the log."""
+
+    name: str
+    role: Role
+    via: Literal["password", "oidc"] = "password"
+    session_id: str = ""
+
+
+def start_session(name: str, role: Role, via: Literal["password", "oidc"] = "password") -> SignedIn:
+    user = SignedIn(name, role, via, uuid.uuid4().hex)
+    st.session_state[SESSION_KEY] = user
+    return user
+
+
+def may_open(role: str, page: PageName) -> bool:
+    return role in PAGE_ROLES[page]
+
+
+def current_user() -> SignedIn | None:
+    user = st.session_state.get(SESSION_KEY)
+    return user if isinstance(user, SignedIn) else None
+
+
+def require_page(page: PageName) -> SignedIn:
+    """The signed-in user if their role may open `page`; otherwise say so and stop the page."""
+    user = current_user()
+    if user is None:
+        st.error("Please sign in first.")
+        st.stop()
+    if not may_open(user.role, page):
+        st.error(f"This page is not available to the {user.role} role.")
+        st.stop()
+    return user
+
+
+def sign_out() -> None:
+    user = current_user()
+    st.session_state.clear()
+    if user is not None and user.via == "oidc":
+        st.logout()
+
+
+# --- OIDC (Microsoft Entra ID) ----------------------------------------------------------------
+
+
+def oidc_configured() -> bool:
+    """True when secrets.toml has an [auth] section for st.login."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises rather than answering False
+        return False
+
+
+def oidc_user(users: UserStore) -> SignedIn | None:
+    """Start a session for someone signed in through the identity provider, if they are."""
+    if not oidc_configured() or not st.user.get("is_logged_in"):
+        return None
+    email = str(st.user.get("email") or st.user.get("preferred_username") or "")
+    if not email:
+        st.error("The identity provider did not say who you are (no e-mail claim).")
+        return None
+    account = users.get(normalise_name(email))
+    return start_session(normalise_name(email), account.role if account else "staff", "oidc")
+
+
+# --- the form ---------------------------------------------------------------------------------
+
+
+def sign_in_form(users: UserStore) -> None:
+    """Name and password, checked against the local accounts; reruns the app once signed in."""
+    if not users.users():
+        st.warning(
+            "There are no accounts yet. An administrator creates the first one with "
+            "`python -m assistant users ensure-admin` (`make run` does this)."
+        )
+    with st.form("sign-in"):
+        name = st.text_input("Name", autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary", width="stretch")
+    if submitted:
+        account = users.authenticate(name, password) if name and password else None
+        if account is None:
+            st.error("That name and password do not match an account.")
+        else:
+            start_session(account.name, account.role)
+            st.rerun()
+    if oidc_configured() and st.button("Sign in with Microsoft", width="stretch"):
+        _oidc_login()
+
+
+def _oidc_login() -> None:
+    provider = "microsoft" if "microsoft" in st.secrets.get("auth", {}) else None
+    try:
+        st.login(provider)
+    except Exception as error:  # e.g. Authlib missing or the [auth] section incomplete
+        st.error(f"Microsoft sign-in is not set up correctly: {error}")

@@ -1,0 +1,95 @@
+"""One chat conversation in session state: questions asked, answers given, feedback on them."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from assistant.answer import Answer, Turn
+from assistant.service import Asker, Assistant
+from ui.auth import SignedIn
+
+log = logging.getLogger(__name__)
+
+STATE_KEY = "conversation"
+
+
+@dataclass
+class Exchange:
+    """A question as typed, the answer to it, its id in the governance log and any feedback."""
+
+    question: str
+    answer: Answer
+    log_id: int | None
+    rating: str = ""
+    reason_sent: bool = False
+
+
+@dataclass
+class Conversation:
+    """The exchanges since the last "New conversation"; its id is the log's session id."""
+
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    def history(self) -> list[Turn]:
+        return [Turn(e.question, e.answer.text) for e in self.exchanges]
+
+
+def current() -> Conversation:
+    found = st.session_state.get(STATE_KEY)
+    if not isinstance(found, Conversation):
+        found = st.session_state[STATE_KEY] = Conversation()
+    return found
+
+
+def start_new() -> None:
+    st.session_state[STATE_KEY] = Conversation()
+
+
+def _service_returns_log_id() -> bool:
+    return "log_id" in getattr(Answer, "__dataclass_fields__", {})
+
+
+def ask(assistant: Assistant, user: SignedIn, conversation: Conversation, question: str) -> Exchange:
+    """Answer `question` in context, log it, and add the exchange to the conversation."""
+    asker = Asker(user_id=user.name, role=user.role, session_id=conversation.id)
+    history = conversation.history()
+    if _service_returns_log_id():
+        answer = assistant.ask(question, history, asker)
+        log_id = getattr(answer, "log_id", None)
+    else:
+        # Until Assistant.ask hands back the id it logged under, log here to get it.
+        answer = assistant.ask(question, history, asker, log_answer=False)
+        log_id = _record(assistant, answer, asker)
+    exchange = Exchange(question, answer, log_id)
+    conversation.exchanges.append(exchange)
+    return exchange
+
+
+def _record(assistant: Assistant, answer: Answer, asker: Asker) -> int | None:
+    if assistant.answer_log is None:
+        return None
+    return assistant.answer_log.record(
+        answer, user_id=asker.user_id, role=asker.role, session_id=asker.session_id,
+        corpus_version=assistant.corpus_version(),
+    )  # fmt: skip
+
+
+def record_feedback(
+    assistant: Assistant, user: SignedIn, exchange: Exchange, rating: str, reason: str = ""
+) -> bool:
+    """Store a thumbs up/down (and reason) against the logged answer; False if it could not be."""
+    add_feedback = getattr(assistant.answer_log, "add_feedback", None)
+    if exchange.log_id is None or add_feedback is None:
+        return False
+    try:
+        add_feedback(exchange.log_id, user_id=user.name, rating=rating, reason=reason)
+    except Exception:  # feedback must never break the chat; the log's own errors say why
+        log.exception("could not store feedback on answer %s", exchange.log_id)
+        return False
+    exchange.rating = rating
+    return True

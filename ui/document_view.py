@@ -1,0 +1,66 @@
+""""View in document": a cited passage in its place, as the PDF page or among its neighbours."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import streamlit as st
+
+from assistant.service import Assistant
+from core.passage import Passage
+from ui.citations import escape_markdown
+from ui.pdf_page import page_with_highlight
+
+# Passages shown either side of the cited one when the document has no pages to render.
+NEIGHBOURS = 2
+
+
+@st.cache_data(max_entries=64, show_spinner="Rendering the page…")
+def _page_png(path: str, page: int, passage_text: str, mtime: float) -> tuple[bytes, bool]:
+    return page_with_highlight(Path(path), page, passage_text)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _passages_of(source: str, corpus_version: str, _assistant: Assistant) -> list[Passage]:
+    """Every stored passage of one document, in reading order (page, clause, then as stored)."""
+    found = [(i, p) for i, p in enumerate(_assistant.store.all_passages()) if p.source == source]
+    found.sort(key=lambda item: (item[1].page, _clause_key(item[1].clause), item[0]))
+    return [p for _, p in found]
+
+
+def _clause_key(clause: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", clause))
+
+
+def document_path(assistant: Assistant, source: str) -> Path | None:
+    record = next((d for d in assistant.documents() if d.source == source), None)
+    return Path(record.root) / record.source if record else None
+
+
+def show_in_document(assistant: Assistant, passage: Passage) -> None:
+    """The PDF page with the passage highlighted, else the passages around it."""
+    path = document_path(assistant, passage.source)
+    if path is not None and path.suffix.lower() == ".pdf" and passage.page and path.is_file():
+        png, found = _page_png(str(path), passage.page, passage.text, path.stat().st_mtime)
+        label = passage.page_label or str(passage.page)
+        st.image(png, caption=f"{passage.title}, page {label}", width="stretch")
+        if not found:
+            st.caption("The passage starts on this page but could not be marked on it.")
+        return
+    _show_neighbours(assistant, passage)
+
+
+def _show_neighbours(assistant: Assistant, passage: Passage) -> None:
+    passages = _passages_of(passage.source, assistant.corpus_version(), assistant)
+    at = next((i for i, p in enumerate(passages) if p.id == passage.id), None)
+    if at is None:
+        st.caption("This passage is no longer in the store; the document may have changed.")
+        return
+    for other in passages[max(0, at - NEIGHBOURS) : at + NEIGHBOURS + 1]:
+        text = escape_markdown(other.text)
+        if other.id == passage.id:
+            with st.container(border=True):
+                st.markdown(f":orange-badge[cited passage] {text}")
+        else:
+            st.caption(text)
