@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer import NOT_LEGAL_ADVICE, Answer, Citation, Turn
+from assistant.answer import NOT_LEGAL_ADVICE, Answer, Citation, Mode, Turn
 from core.lexical import tokens
-from core.settings import Contacts
 from core.sentences import split_sentences
+from core.settings import Contacts
 
 # How many source sentences each part of the answer may quote; short enough for a phone screen.
 SHORT_ANSWER_SENTENCES = 2
@@ -60,7 +60,7 @@ def _quote(sentence: Sentence) -> str:
 class ExtractiveAnswerer:
     """Short answer, conditions, what to record, who to ask: each quoted sentence cited."""
 
-    mode = "extractive"
+    mode: Mode = "extractive"
 
     def __init__(self, contacts: Contacts) -> None:
         self.contacts = contacts

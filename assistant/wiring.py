@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from assistant.answer import Answerer
+from assistant.extractive import ExtractiveAnswerer
 from assistant.service import Assistant
 from core.embedding import Embedder, MiniLMEmbedder
 from core.settings import Settings
 from core.vectorstore import PassageStore
 
 
-def make_answerer(settings: Settings, fallback: Answerer) -> Answerer:
+def make_answerer(settings: Settings, fallback: ExtractiveAnswerer) -> Answerer:
     """The LLM answerer when the user turned it on in settings, else the extractive one."""
     if not settings.llm.enabled:
         return fallback

@@ -8,7 +8,7 @@ from collections import Counter
 from ingest.readers import Block
 
 # Header/footer zone: how many non-empty lines at the top and bottom of a page are candidates.
-EDGE_LINES = 3
+EDGE_LINES = 6
 # A line seen in the edge zone of at least this share of pages (and 3 pages) is page furniture.
 REPEAT_SHARE = 0.3
 
@@ -20,9 +20,14 @@ _TAB_PAGE = re.compile(r"^\S.*\t\s*\d{1,4}\s*$")
 _CONTENTS = re.compile(r"^\s*(table\s+of\s+)?contents\s*$", re.I)
 
 
+# Only short lines are compared with their numbers blanked; a longer line must repeat exactly.
+SHAPE_MAX_CHARS = 60
+
+
 def _shape(line: str) -> str:
-    """A line with its numbers blanked, so 'Page 3 of 9' and 'Page 4 of 9' count as one."""
-    return re.sub(r"\d+", "#", " ".join(line.lower().split()))
+    """A short line with its numbers blanked, so 'Page 3 of 9' and 'Page 4 of 9' count as one."""
+    text = " ".join(line.lower().split())
+    return re.sub(r"\d+", "#", text) if len(text) <= SHAPE_MAX_CHARS else text
 
 
 def _edge_indexes(lines: list[Block]) -> set[int]:
@@ -51,12 +56,13 @@ def clean_blocks(blocks: list[Block], paged: bool) -> list[Block]:
     furniture = _furniture(pages) if paged and len(pages) >= 3 else set()
     kept: list[Block] = []
     for lines in pages.values():
-        edges = _edge_indexes(lines)
-        for i, block in enumerate(lines):
+        for block in lines:
             text = block.text.replace("\u00a0", " ").rstrip()
             if paged and _PAGE_NUMBER.match(text):
                 continue
-            if i in edges and _shape(text) in furniture:
+            # Furniture is found at page edges, then removed wherever it stands: extraction
+            # order sometimes puts a running header below the footnotes.
+            if _shape(text) in furniture:
                 continue
             if is_contents_line(text):
                 continue

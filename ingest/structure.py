@@ -54,7 +54,7 @@ class _State:
 def _plausible(current: list[int], candidate: list[int]) -> bool:
     """Is `candidate` a believable next clause number after `current` (e.g. 4.2 -> 4.3, 5, 4.2.1)?"""
     if not current:
-        return candidate[0] <= 1 + MAX_CLAUSE_GAP and all(n <= 1 + MAX_CLAUSE_GAP for n in candidate[1:])
+        return True  # the first number seen (an extract may start anywhere)
     for depth in range(1, len(current) + 2):
         if len(candidate) != depth or candidate[: depth - 1] != current[: depth - 1]:
             continue
