@@ -1,16 +1,265 @@
-"""Review: the governance review of logged answers (placeholder until the governance work lands)."""
+"""Review (governance and admin): check logged answers, record verdicts, watch trends and impact."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+from typing import Literal
+
+import pandas as pd
 import streamlit as st
 
+from assistant.answer import Mode
+from assistant.log import (
+    AnswerFilters,
+    AnswerLog,
+    LogError,
+    LoggedAnswer,
+    LogStats,
+    review_eval_path,
+)
+from assistant.users import ROLES
+from core.settings import Settings
+from ui import review, services
 from ui.auth import require_page
+from ui.citations import escape_markdown
+
+# Expanders drawn at once: enough for a review sitting, few enough to keep the page quick.
+SHOWN = 50
+MODES: tuple[Mode, ...] = ("extractive", "llm")
+VERDICT_LABELS = {
+    "correct": "Correct",
+    "incorrect": "Incorrect",
+    "needs_follow_up": "Needs follow-up",
+}
+FEEDBACK_LABELS = {"up": "Thumbs up", "down": "Thumbs down", "none": "No feedback"}
+YES_NO = (None, True, False)
+FeedbackFilter = Literal["up", "down", "none"]
+FEEDBACK_CHOICES: tuple[FeedbackFilter | None, ...] = (None, "up", "down", "none")
+
+
+def _any(label: str) -> str:
+    return "Any" if label is None else str(label)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "Any" if value is None else ("Yes" if value else "No")
+
+
+def _date_range(picked: object) -> tuple[date | None, date | None]:
+    dates = [d for d in (picked if isinstance(picked, tuple | list) else (picked,)) if d]
+    return (dates[0], dates[-1]) if dates else (None, None)
+
+
+def filter_form(sources: list[str]) -> AnswerFilters:
+    """The sidebar filters, as last applied (a form's widgets keep their submitted values)."""
+    with st.sidebar.form("review-filters"):
+        st.markdown("**Filter answers**")
+        picked = st.date_input("Asked between", value=[], format="DD/MM/YYYY", key="f-dates")
+        role = st.selectbox("Role", (None, *ROLES), format_func=_any, key="f-role")
+        feedback = st.selectbox(
+            "Feedback", FEEDBACK_CHOICES, key="f-feedback",
+            format_func=lambda v: _any(v and FEEDBACK_LABELS[v]),
+        )  # fmt: skip
+        abstained = st.selectbox("Abstained", YES_NO, format_func=_yes_no, key="f-abstained")
+        mode = st.selectbox("Mode", (None, *MODES), format_func=_any, key="f-mode")
+        source = st.selectbox("Cited document", (None, *sources), format_func=_any, key="f-source")
+        reviewed = st.selectbox("Reviewed", YES_NO, format_func=_yes_no, key="f-reviewed")
+        st.form_submit_button("Apply filters", type="primary")
+    start, end = _date_range(picked)
+    return AnswerFilters(start, end, role, feedback, abstained, mode, source, reviewed)
+
+
+def cited_sources(log: AnswerLog, settings: Settings) -> list[str]:
+    """Documents to filter by: those in the registry and those answers cited most."""
+    known = {d.source for d in review.documents(settings)}
+    known |= {source for source, _ in log.stats().top_documents}
+    return sorted(known)
+
+
+# --- one answer -------------------------------------------------------------------------------
+
+
+def answer_label(row: LoggedAnswer) -> str:
+    badges = []
+    if row.review:
+        badges.append(f":green-badge[{VERDICT_LABELS.get(row.review.verdict, row.review.verdict)}]")
+    else:
+        badges.append(":gray-badge[unreviewed]")
+    if row.rating == "down":
+        badges.append(":red-badge[thumbs down]")
+    if row.abstained:
+        badges.append(":orange-badge[abstained]")
+    asked = row.created_at.strftime("%d %b %Y %H:%M")
+    return f"#{row.id} · {asked} · {escape_markdown(row.question[:90])} " + " ".join(badges)
+
+
+def citation_lines(row: LoggedAnswer) -> str:
+    lines = []
+    for c in row.citations:
+        where = ", ".join(p for p in (f"clause {c.clause}" if c.clause else "",
+                                      f"p. {c.page}" if c.page else "") if p)  # fmt: skip
+        shown = "" if c.cited else " (shown, not cited)"
+        version = f" v{c.doc_version}" if c.doc_version else ""
+        lines.append(f"- [{c.n}] {escape_markdown(c.title)} {where} · `{c.source}`{version}{shown}")
+    return "\n".join(lines) or "_No passages were shown._"
+
+
+def answer_body(row: LoggedAnswer) -> None:
+    st.caption(
+        f"{row.role} · {row.mode} · prompt {row.prompt_id or '–'} · corpus {row.corpus_version}"
+    )
+    st.markdown(
+        f"**Question** (as logged, personal details removed)\n\n> {escape_markdown(row.question)}"
+    )
+    st.markdown(f"**Answer**\n\n{escape_markdown(row.answer_text)}")
+    st.markdown(f"**Sources**\n\n{citation_lines(row)}")
+    if row.feedback:
+        reason = f": {escape_markdown(row.feedback.reason)}" if row.feedback.reason else ""
+        st.markdown(f"**Feedback** thumbs {row.feedback.rating}{reason}")
+    for r in row.reviews:
+        st.caption(
+            f"Reviewed {r.created_at:%d %b %Y} by {r.reviewer_id}: {VERDICT_LABELS.get(r.verdict)}"
+            + (f" · expected clause {r.expected_clause}" if r.expected_clause else "")
+            + (f" · {escape_markdown(r.note)}" if r.note else "")
+        )
+
+
+def _save_review(log: AnswerLog, answer_id: int, reviewer: str) -> None:
+    state = st.session_state
+    try:
+        log.add_review(
+            answer_id, reviewer_id=reviewer, verdict=state[f"verdict-{answer_id}"],
+            note=state[f"note-{answer_id}"].strip(),
+            expected_clause=state[f"clause-{answer_id}"].strip(),
+            evidence=state[f"evidence-{answer_id}"].strip(),
+        )  # fmt: skip
+    except LogError as error:
+        st.toast(str(error), icon=":material/error:")
+        return
+    st.toast(f"Review of answer #{answer_id} saved.", icon=":material/check:")
+
+
+def _add_to_eval(log: AnswerLog, answer_id: int, settings: Settings) -> None:
+    row = log.get(answer_id)
+    if row is None or row.review is None:
+        st.toast(f"Answer #{answer_id} needs a review first.", icon=":material/error:")
+        return
+    path = review_eval_path(settings)
+    item = log.to_eval_item(row, row.review, path)
+    st.toast(f"Added {item['id']} to the evaluation set ({path.name}).", icon=":material/add_task:")
+
+
+def review_form(log: AnswerLog, row: LoggedAnswer, reviewer: str, settings: Settings) -> None:
+    with st.form(f"review-{row.id}", border=False):
+        st.radio(
+            "Verdict", tuple(VERDICT_LABELS), format_func=VERDICT_LABELS.__getitem__,
+            horizontal=True, key=f"verdict-{row.id}",
+        )  # fmt: skip
+        st.text_area("Note", key=f"note-{row.id}", height=68)
+        st.text_input("Expected clause", key=f"clause-{row.id}", placeholder="e.g. 5.2")
+        st.text_area(
+            "Evidence phrase", key=f"evidence-{row.id}", height=68,
+            help="Words from the document that answer the question; one phrase a line.",
+        )  # fmt: skip
+        st.form_submit_button(
+            "Save review", key=f"save-{row.id}", on_click=_save_review,
+            args=(log, row.id, reviewer),
+        )  # fmt: skip
+    st.button(
+        "Add to evaluation set", key=f"eval-{row.id}", icon=":material/playlist_add:",
+        disabled=row.review is None, on_click=_add_to_eval, args=(log, row.id, settings),
+        help="Appends this question, with the latest review, to the evaluation questions.",
+    )  # fmt: skip
+
+
+def answer_list(
+    log: AnswerLog, rows: list[LoggedAnswer], reviewer: str, settings: Settings
+) -> None:
+    if not rows:
+        st.info("No logged answers match these filters.")
+        return
+    queue = review.queue_first(rows)
+    waiting = sum(1 for r in rows if r.review is None)
+    st.caption(f"{len(rows)} answers match, {waiting} not yet reviewed; unreviewed and "
+               "thumbs-down answers first." + (f" Showing the first {SHOWN}." if len(rows) > SHOWN else ""))  # fmt: skip
+    for row in queue[:SHOWN]:
+        with st.expander(answer_label(row)):
+            answer_body(row)
+            review_form(log, row, reviewer, settings)
+
+
+# --- trends, export, impact -------------------------------------------------------------------
+
+
+def charts(stats: LogStats) -> None:
+    questions, abstention, down = st.columns(3)
+    questions.metric("Questions", stats.questions)
+    abstention.metric("Abstention rate", f"{stats.abstention_rate:.0%}")
+    down.metric("Thumbs-down rate", f"{stats.thumbs_down_rate:.0%}", help=f"of {stats.rated} rated")
+    if not stats.weeks:
+        return
+    weeks = pd.DataFrame([vars(w) for w in stats.weeks]).set_index("week")
+    st.markdown("**Questions per week**")
+    st.bar_chart(weeks[["questions"]])
+    st.markdown("**Abstentions and thumbs-down per week**")
+    st.line_chart(weeks[["abstained", "thumbs_down"]])
+    if stats.top_documents:
+        st.markdown("**Most-cited documents**")
+        st.bar_chart(pd.DataFrame(stats.top_documents, columns=["document", "answers"]),
+                     x="document", y="answers", horizontal=True)  # fmt: skip
+    if stats.top_clauses:
+        clauses = [(f"{s} {c}", n) for s, c, n in stats.top_clauses]
+        st.markdown("**Most-cited clauses**")
+        st.bar_chart(pd.DataFrame(clauses, columns=["clause", "answers"]),
+                     x="clause", y="answers", horizontal=True)  # fmt: skip
+
+
+def export_button(log: AnswerLog, rows: list[LoggedAnswer]) -> None:
+    st.download_button(
+        "Download these answers (CSV)", review.csv_text(log, rows),
+        file_name=f"sharecheck-answers-{date.today():%Y-%m-%d}.csv", mime="text/csv",
+        icon=":material/download:", disabled=not rows, key="export-csv",
+    )  # fmt: skip
+
+
+def impact_section(log: AnswerLog, settings: Settings) -> None:
+    st.caption("Answers that cited a version of a document since replaced: check they still hold.")
+    found = review.impacts(log, settings)
+    if not found:
+        st.info("No logged answer cites a replaced document version.")
+        return
+    for impact in found:
+        doc = impact.document
+        st.markdown(f"**{escape_markdown(doc.title)}** (`{doc.source}`, earlier version "
+                    f"`{impact.old_hash[:12]}`): {len(impact.answers)} answer(s)")  # fmt: skip
+        st.dataframe(
+            [{"Answer": a.id, "Asked": a.created_at.strftime("%Y-%m-%d"), "Question": a.question,
+              "Clauses": ", ".join(c.clause for c in a.citations if c.source == doc.source and c.clause),
+              "Verdict": a.review.verdict if a.review else ""} for a in impact.answers],
+            hide_index=True, width="stretch",
+        )  # fmt: skip
 
 
 def main() -> None:
-    require_page("review")
+    user = require_page("review")
+    settings = services.settings()
     st.title("Review")
-    st.info("Reviewing logged answers is coming with the governance work.")
+    try:
+        log = review.answer_log(settings)
+    except LogError as error:
+        st.error(str(error))
+        st.stop()
+    filters = filter_form(cited_sources(log, settings))
+    rows = log.answers(filters)
+    answers, trends, impact = st.tabs(["Answers", "Trends", "Impact"])
+    with answers:
+        export_button(log, rows)
+        answer_list(log, rows, user.name, settings)
+    with trends:
+        charts(log.stats(replace(filters, limit=None)))
+    with impact:
+        impact_section(log, settings)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,186 @@
+"""The Review page, headless: gating, filters, verdicts, export, eval items and impact.
+
+The page reads only the answer log and the registry, so these tests need no model and no store:
+sample answers go straight into the log under the test's temp data dir.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from assistant.governance.fakes import sample_answer
+from assistant.log import AnswerLog, review_eval_path
+from assistant.users import Role
+from core.registry import DocumentRecord, Registry
+from core.settings import Settings
+
+AppFor = Callable[..., AppTest]
+PAGE = "pages/review.py"
+REFERRAL = "Can I refer a resident to adult social care?"
+POLICE = "The police asked about a resident; can I tell them?"
+PHOTOS = "Can I send photos of a hoarded house to the council?"
+
+
+@pytest.fixture
+def log() -> Iterator[AnswerLog]:
+    with AnswerLog.open(Settings()) as opened:
+        yield opened
+
+
+@pytest.fixture
+def answer_ids(log: AnswerLog) -> dict[str, int]:
+    """Three logged answers differing in role, mode, abstention and feedback."""
+    ids = {
+        REFERRAL: _record(log, sample_answer(1, question=REFERRAL), "staff"),
+        POLICE: _record(log, sample_answer(2, question=POLICE, mode="llm"), "trainer"),
+        PHOTOS: _record(log, sample_answer(3, question=PHOTOS, abstained=True), "staff"),
+    }
+    log.add_feedback(ids[REFERRAL], user_id="crew-1", rating="down", reason="wrong clause")
+    log.add_feedback(ids[POLICE], user_id="crew-2", rating="up")
+    return ids
+
+
+def _record(log: AnswerLog, answer: Any, role: str) -> int:
+    return log.record(
+        answer, user_id=f"crew-{role}", role=role, session_id="s1", corpus_version="c1"
+    )
+
+
+def open_review(app_for: AppFor, role: Role = "governance") -> AppTest:
+    at = app_for(role, script=PAGE).run()
+    assert not at.exception
+    return at
+
+
+def listed_questions(at: AppTest) -> list[str]:
+    return [q for e in at.expander for q in (REFERRAL, POLICE, PHOTOS) if q in e.label]
+
+
+def apply_filter(at: AppTest, key: str, value: object) -> AppTest:
+    at.sidebar.selectbox(key=key).set_value(value)
+    next(b for b in at.sidebar.button if b.label == "Apply filters").click().run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("role", ["staff", "trainer"])
+def test_other_roles_are_refused(role: Role, app_for: AppFor) -> None:
+    at = app_for(role, script=PAGE).run()
+    assert [e.value for e in at.error] == [f"This page is not available to the {role} role."]
+    assert not at.title
+
+
+@pytest.mark.parametrize("role", ["governance", "admin"])
+def test_governance_and_admin_see_every_answer_queue_first(
+    role: Role, answer_ids: dict[str, int], app_for: AppFor
+) -> None:
+    at = open_review(app_for, role)
+    assert at.title[0].value == "Review"
+    # Thumbs-down first, then the abstention, then the rest.
+    assert listed_questions(at) == [REFERRAL, PHOTOS, POLICE]
+    assert "thumbs down" in at.expander[0].label
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("f-role", "trainer", [POLICE]),
+        ("f-mode", "llm", [POLICE]),
+        ("f-abstained", True, [PHOTOS]),
+        ("f-feedback", "none", [PHOTOS]),
+        ("f-reviewed", True, []),
+    ],
+)
+def test_filters_narrow_the_list(
+    key: str, value: object, expected: list[str], answer_ids: dict[str, int], app_for: AppFor
+) -> None:
+    at = apply_filter(open_review(app_for), key, value)
+    assert listed_questions(at) == expected
+
+
+def test_marking_an_answer_stores_a_review(
+    answer_ids: dict[str, int], log: AnswerLog, app_for: AppFor
+) -> None:
+    at = open_review(app_for)
+    answer_id = answer_ids[POLICE]
+    at.radio(key=f"verdict-{answer_id}").set_value("incorrect")
+    at.text_area(key=f"note-{answer_id}").set_value("Should say: ask the police for a DP form")
+    at.text_input(key=f"clause-{answer_id}").set_value("6.1")
+    at.text_area(key=f"evidence-{answer_id}").set_value("a written request")
+    at.button(key=f"save-{answer_id}").click().run()
+    assert not at.exception
+    review = log.get(answer_id).review  # type: ignore[union-attr]
+    assert review is not None
+    assert (review.verdict, review.reviewer_id, review.expected_clause, review.evidence) == (
+        "incorrect", "test-governance", "6.1", "a written request"
+    )  # fmt: skip
+    assert review.note == "Should say: ask the police for a DP form"
+    # The reviewed answer drops to the end of the queue.
+    assert listed_questions(at)[-1] == POLICE
+
+
+def test_export_downloads_the_filtered_view_as_csv(
+    answer_ids: dict[str, int], app_for: AppFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    downloads: list[bytes] = []
+    original = MediaFileManager.add
+
+    def keep(self: MediaFileManager, content: bytes, *args: Any, **kwargs: Any) -> str:
+        downloads.append(content)
+        return original(self, content, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", keep)
+    apply_filter(open_review(app_for), "f-role", "staff")
+    rows = list(csv.DictReader(io.StringIO(downloads[-1].decode("utf-8"))))
+    assert {r["question"] for r in rows} == {REFERRAL, PHOTOS}
+
+
+def test_add_to_evaluation_set_writes_a_jsonl_line(
+    answer_ids: dict[str, int], log: AnswerLog, app_for: AppFor
+) -> None:
+    answer_id = answer_ids[REFERRAL]
+    log.add_review(answer_id, reviewer_id="gov", verdict="correct", expected_clause="4.2")
+    at = open_review(app_for)
+    assert at.button(key=f"eval-{answer_ids[POLICE]}").disabled  # no review yet
+    at.button(key=f"eval-{answer_id}").click().run()
+    assert not at.exception
+    lines = review_eval_path(Settings()).read_text(encoding="utf-8").splitlines()
+    (item,) = [json.loads(line) for line in lines]
+    assert (item["id"], item["question"], item["clause"]) == (
+        f"review-{answer_id}",
+        REFERRAL,
+        "4.2",
+    )
+
+
+def _document(doc_hash: str) -> DocumentRecord:
+    return DocumentRecord(
+        "police-isa.md", "corpus", doc_hash, "m", "Police ISA", "agreement", "v1", "", "", (), 3, ""
+    )
+
+
+def test_impact_lists_answers_citing_a_replaced_version(
+    answer_ids: dict[str, int], app_for: AppFor, tmp_path: Path
+) -> None:
+    registry = Registry(Settings().registry_path)
+    registry.save(_document("h1"), {"p1"})  # the sample answers cite police-isa.md at h1
+    registry.save(_document("h2"), {"p2"})
+    registry.close()
+    at = open_review(app_for)
+    assert any("Police ISA" in m.value and "3 answer(s)" in m.value for m in at.markdown)
+    shown = at.dataframe[0].value
+    assert set(shown["Question"]) == {REFERRAL, POLICE, PHOTOS}
+
+
+def test_with_nothing_logged_the_page_says_so(app_for: AppFor) -> None:
+    at = open_review(app_for)
+    assert "No logged answers match these filters." in [i.value for i in at.info]
