@@ -202,8 +202,14 @@ def charts(stats: LogStats) -> None:
     weeks = pd.DataFrame([vars(w) for w in stats.weeks]).set_index("week")
     st.markdown("**Questions per week**")
     st.bar_chart(weeks[["questions"]])
-    st.markdown("**Abstentions and thumbs-down per week**")
-    st.line_chart(weeks[["abstained", "thumbs_down"]])
+    rates = pd.DataFrame(
+        {
+            "abstained": weeks["abstained"] / weeks["questions"],
+            "thumbs down": weeks["thumbs_down"] / weeks["questions"],
+        }
+    )
+    st.markdown("**Share of each week's answers abstained or given a thumbs down**")
+    st.line_chart(rates, y_label="share of answers")
     if stats.top_documents:
         st.markdown("**Most-cited documents**")
         st.bar_chart(pd.DataFrame(stats.top_documents, columns=["document", "answers"]),

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,27 @@ def test_filters_narrow_the_list(
 ) -> None:
     at = apply_filter(open_review(app_for), key, value)
     assert listed_questions(at) == expected
+
+
+def test_a_date_range_narrows_the_list(answer_ids: dict[str, int], app_for: AppFor) -> None:
+    at = open_review(app_for)
+    today = date.today()
+    at.sidebar.date_input(key="f-dates").set_value(
+        (today - timedelta(days=9), today - timedelta(days=2))
+    )
+    next(b for b in at.sidebar.button if b.label == "Apply filters").click().run()
+    assert listed_questions(at) == []
+    at.sidebar.date_input(key="f-dates").set_value((today - timedelta(days=1), today))
+    next(b for b in at.sidebar.button if b.label == "Apply filters").click().run()
+    assert len(listed_questions(at)) == 3
+
+
+def test_trends_show_the_rates_and_the_charts(answer_ids: dict[str, int], app_for: AppFor) -> None:
+    at = open_review(app_for)
+    figures = {m.label: m.value for m in at.metric}
+    assert figures == {"Questions": "3", "Abstention rate": "33%", "Thumbs-down rate": "50%"}
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 4  # per week, rates per week, documents, clauses
 
 
 def test_marking_an_answer_stores_a_review(
