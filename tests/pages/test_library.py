@@ -1,0 +1,89 @@
+"""The Library page: everyone sees the documents; administrators add, remove and re-read them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from core.registry import Registry
+from core.settings import Settings
+
+pytestmark = pytest.mark.slow
+AppFor = Callable[..., AppTest]
+
+UPLOAD = b"""# Station visitors protocol
+
+## 1 Visitors
+
+1.1 Staff must not tell visitors to the station who was seen on a Home Fire Safety Visit.
+"""
+
+
+def library(app_for: AppFor, role: str) -> AppTest:
+    at = app_for(role).run()
+    at.switch_page("pages/library.py").run()
+    assert not at.exception
+    return at
+
+
+def sources() -> list[str]:
+    return [d.source for d in Registry(Settings().registry_path).documents()]
+
+
+def test_everyone_sees_the_documents_and_which_are_past_review(
+    data_dir: Path, app_for: AppFor
+) -> None:
+    at = library(app_for, "staff")
+    table = at.dataframe[0].value
+    assert len(table) == 4
+    police = table[table["File"] == "police-isa.md"].iloc[0]
+    assert bool(police["Past review"]) and police["Review date"] == "2024-03-31"
+    assert any("passed their review date" in w.value for w in at.warning)
+    assert not at.tabs  # no document management for staff
+
+
+def test_an_admin_uploads_a_document_with_its_details_and_it_is_read(
+    data_dir: Path, app_for: AppFor
+) -> None:
+    at = library(app_for, "admin")
+    at.file_uploader[0].set_value(("visitors.md", UPLOAD, "text/markdown"))
+    at.text_input[0].set_value("Station visitors protocol")
+    at.selectbox[0].set_value("policy")
+    at.text_input[1].set_value("1.0")
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    assert any(s.value == "Documents updated." for s in at.success)
+    assert len(at.dataframe[0].value) == 5
+    assert "visitors.md" in sources()
+    manifest = yaml.safe_load((data_dir / "uploads" / "manifest.yaml").read_text())
+    assert manifest["documents"] == [
+        {"file": "visitors.md", "kind": "policy", "title": "Station visitors protocol", "version": "1.0"}
+    ]
+
+
+def test_an_admin_removes_an_uploaded_document_and_its_passages(
+    data_dir: Path, app_for: AppFor
+) -> None:
+    at = library(app_for, "admin")
+    at.file_uploader[0].set_value(("visitors.md", UPLOAD, "text/markdown"))
+    at.form_submit_button[0].click().run()
+    assert "visitors.md" in sources()
+    remove = at.tabs[1]
+    remove.selectbox[0].set_value("visitors.md")
+    remove.checkbox[0].check()
+    remove.button[0].click().run()
+    assert not at.exception
+    assert "visitors.md" not in sources()
+    assert not (data_dir / "uploads" / "visitors.md").exists()
+    assert len(at.dataframe[0].value) == 4
+
+
+def test_an_admin_re_reads_every_document(data_dir: Path, app_for: AppFor) -> None:
+    at = library(app_for, "admin")
+    next(b for b in at.button if b.label == "Re-read all documents").click().run()
+    assert not at.exception
+    assert any("4 unchanged" in c.value for c in at.caption)

@@ -1,0 +1,106 @@
+"""Sign-in and role gating: each role's navigation holds only its pages, and pages refuse others."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assistant.users import ROLES, Role, UserStore
+from core.settings import Settings
+from ui.auth import SESSION_KEY, SignedIn
+from ui.navigation import PAGES
+
+pytestmark = pytest.mark.slow
+AppFor = Callable[..., AppTest]
+PASSWORD = "correct horse battery"
+TITLES = {spec.name: spec.title for spec in PAGES}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_navigation_holds_exactly_the_pages_a_role_may_open(
+    role: Role, data_dir: Path, app_for: AppFor
+) -> None:
+    expected = {
+        "staff": {"ask", "library"},
+        "trainer": {"ask", "library", "training"},
+        "governance": {"ask", "library", "review"},
+        "admin": {"ask", "library", "training", "review", "settings"},
+    }[role]
+    at = app_for(role).run()
+    assert not at.exception
+    for spec in PAGES:
+        if spec.name not in expected:
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(spec.script)
+    for spec in PAGES:
+        if spec.name in expected:
+            at.switch_page(spec.script).run()
+            assert not at.exception, spec.name
+            assert not at.error, (spec.name, [e.value for e in at.error])
+            assert at.title[0].value in (TITLES[spec.name], "Can I share this?")
+
+
+@pytest.mark.parametrize(
+    ("role", "script"),
+    [
+        ("staff", "pages/training.py"),
+        ("staff", "pages/review.py"),
+        ("staff", "pages/settings.py"),
+        ("trainer", "pages/review.py"),
+        ("trainer", "pages/settings.py"),
+        ("governance", "pages/training.py"),
+        ("governance", "pages/settings.py"),
+    ],
+)
+def test_a_page_refuses_a_role_that_may_not_open_it(
+    role: Role, script: str, data_dir: Path, app_for: AppFor
+) -> None:
+    at = app_for(role, script=script).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [f"This page is not available to the {role} role."]
+    assert not at.title  # stopped before drawing anything of its own
+
+
+@pytest.mark.parametrize("script", [spec.script for spec in PAGES])
+def test_every_page_refuses_someone_not_signed_in(script: str, data_dir: Path, app_for: AppFor) -> None:
+    at = app_for(None, script=script).run()
+    assert [e.value for e in at.error] == ["Please sign in first."]
+
+
+def test_signing_in_with_a_local_account(data_dir: Path, app_for: AppFor) -> None:
+    UserStore.open(Settings(), rounds=4).add("Alice", "trainer", PASSWORD)
+    at = app_for(None).run()
+    assert at.title[0].value == "ShareCheck"
+    at.text_input[0].set_value("alice")
+    at.text_input[1].set_value(PASSWORD + "!")
+    at.form_submit_button[0].click().run()
+    assert [e.value for e in at.error] == ["That name and password do not match an account."]
+    assert SESSION_KEY not in at.session_state
+    at.text_input[1].set_value(PASSWORD)
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    user = at.session_state[SESSION_KEY]
+    assert isinstance(user, SignedIn) and (user.name, user.role) == ("alice", "trainer")
+    assert at.title[0].value == "Can I share this?"
+    at.switch_page("pages/training.py").run()
+    assert at.title[0].value == TITLES["training"]
+
+
+def test_with_no_accounts_the_sign_in_page_says_how_to_make_one(
+    data_dir: Path, app_for: AppFor
+) -> None:
+    at = app_for(None).run()
+    assert any("users ensure-admin" in w.value for w in at.warning)
+
+
+def test_signing_out_returns_to_the_sign_in_page(data_dir: Path, app_for: AppFor) -> None:
+    at = app_for("staff").run()
+    next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
+    assert SESSION_KEY not in at.session_state
+    assert not at.chat_input
+    # AppTest reruns the page it was on; a browser at "/" gets app.py's sign-in page.
+    at.switch_page("app.py").run()
+    assert at.title[0].value == "ShareCheck"

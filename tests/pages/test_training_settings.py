@@ -1,0 +1,66 @@
+"""The Training page (scenario cards, answers side by side) and the admin Settings page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assistant.log import AnswerLog
+from core.settings import Settings
+from ui.scenarios import load_scenarios
+
+pytestmark = pytest.mark.slow
+AppFor = Callable[..., AppTest]
+
+
+def open_page(app_for: AppFor, role: str, script: str) -> AppTest:
+    at = app_for(role).run()
+    at.switch_page(script).run()
+    assert not at.exception
+    return at
+
+
+def test_a_card_reveals_sharechecks_answer_beside_the_model_answer(
+    data_dir: Path, app_for: AppFor
+) -> None:
+    card = load_scenarios()[0]
+    at = open_page(app_for, "trainer", "pages/training.py")
+    assert at.subheader[0].value == card.title
+    assert not at.columns
+    at.toggle(key=f"reveal-{card.id}").set_value(True).run()
+    assert not at.exception
+    ours, model = at.columns[0], at.columns[1]
+    assert any(":blue-badge[1]" in m.value for m in ours.markdown)
+    assert ours.expander  # its sources, openable
+    assert any(m.value == "**Model answer**" for m in model.markdown)
+    clauses = [m.value for m in model.markdown if "clause" in m.value]
+    assert len(clauses) == len(card.clauses)
+    assert any(":green-badge[cited by ShareCheck]" in c for c in clauses)
+    with AnswerLog.open(Settings()) as log:
+        assert log.answers() == []  # rehearsals are not logged as real questions
+
+
+def test_workshop_view_makes_the_text_large(data_dir: Path, app_for: AppFor) -> None:
+    at = open_page(app_for, "trainer", "pages/training.py")
+    assert not any("<style>" in m.value for m in at.markdown)
+    at.toggle(key="workshop").set_value(True).run()
+    styles = [m.value for m in at.markdown if "<style>" in m.value]
+    assert len(styles) == 1 and "font-size" in styles[0]
+
+
+def test_settings_show_the_llm_and_hide_secrets(
+    data_dir: Path, app_for: AppFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHARECHECK_LLM__API_KEY", "sk-very-secret")
+    monkeypatch.setenv("SHARECHECK_LOG_URL", "postgresql://sharecheck:hunter2@db/sharecheck")
+    at = open_page(app_for, "admin", "pages/settings.py")
+    assert any("LLM answerer is **off**" in i.value for i in at.info)
+    table = at.dataframe[0].value
+    values = dict(zip(table["Variable"], table["Value"], strict=True))
+    assert values["SHARECHECK_LLM__API_KEY"] == "•••••• (set)"
+    assert values["SHARECHECK_LLM__ENABLED"] == "False"
+    assert "hunter2" not in values["SHARECHECK_LOG_URL"]
+    assert "SHARECHECK_RETRIEVAL__TOP_K" in values
