@@ -1,0 +1,428 @@
+"""`python -m eval.bench`: ingest throughput, answer latency at 1k/10k/100k passages, start-up
+time, peak memory and store size. Writes eval/reports/bench-<date>.{md,json} and prints the tables.
+
+Scale points are synthetic: varied sentences from a vocabulary, stored with random unit vectors
+(embedding 100k passages with the real model would take hours on a laptop); questions are
+embedded with the real model, so the search does the work it does in use."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from core.embedding import DIMENSIONS, MiniLMEmbedder
+from core.lexical import LexicalIndex
+from core.passage import Passage
+from core.settings import CHROMA_BATCH, Settings
+from core.vectorstore import PassageStore
+from eval.metrics import percentile
+from eval.questions import load_questions
+from eval.run import BUNDLED_CORPUS, BUNDLED_QUESTIONS, REPO, eval_settings, ingest_corpus
+
+log = logging.getLogger(__name__)
+
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+REPORTS = REPO / "eval" / "reports"
+SCALES = (1_000, 10_000, 100_000)
+# Questions timed at each scale (after warm-up); 30 gives a p95 that is not just the maximum.
+TIMED_QUESTIONS = 30
+WARM_UP_QUESTIONS = 3
+# Cold starts of the CLI measured; the second shows the OS file cache warm.
+CLI_RUNS = 2
+SEED = 7
+
+
+@dataclass
+class IngestFigure:
+    corpus: str
+    run: str  # "cold" (empty store) or "unchanged" (second run)
+    seconds: float
+    passages_written: int
+    passages_in_store: int
+
+    @property
+    def per_second(self) -> float | None:
+        return (
+            self.passages_written / self.seconds if self.passages_written and self.seconds else None
+        )
+
+
+@dataclass
+class LatencyFigure:
+    passages: int
+    sentences: int
+    load_seconds: float  # writing the synthetic store and its BM25 index
+    p50_ms: float
+    p95_ms: float
+    store_mb: float
+
+
+@dataclass
+class BenchResult:
+    started: str
+    machine: dict[str, str]
+    ingest: list[IngestFigure] = field(default_factory=list)
+    latency: list[LatencyFigure] = field(default_factory=list)
+    first_answer_s: list[float] = field(default_factory=list)
+    store_mb: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# -- machine and disk ---------------------------------------------------------------------------
+def machine_info() -> dict[str, str]:
+    """nproc, RAM and CPU model, for reading the figures in context."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )  # fmt: skip
+        ram = f"{mem_kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration, ValueError):
+        ram = "unknown"
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    return {
+        "nproc": str(os.cpu_count()), "ram": ram, "cpu": cpu, "python": platform.python_version(),
+        "platform": platform.platform(), "load_at_start": load,
+    }  # fmt: skip
+
+
+def disk_mb(folder: Path) -> float:
+    """Space a folder takes on disk, as `du` counts it (allocated blocks)."""
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_blocks * 512
+            except OSError:
+                continue
+    return total / 1024 / 1024
+
+
+def peak_rss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports kilobytes
+
+
+# -- ingest -------------------------------------------------------------------------------------
+def bench_ingest(
+    name: str, corpus: Path, data_dir: Path, embedder: MiniLMEmbedder
+) -> list[IngestFigure]:
+    """A cold ingest into an empty store, then the same again with nothing changed."""
+    settings = eval_settings(data_dir, 5)
+    figures = []
+    for run in ("cold", "unchanged"):
+        report = ingest_corpus(corpus, settings, embedder)
+        count = PassageStore(settings, embedder).count()
+        figures.append(IngestFigure(name, run, report.seconds, report.passages_written, count))
+        print(f"  ingest {name} {run}: {report.seconds:.1f} s, {count} passages", flush=True)
+    return figures
+
+
+# -- synthetic passages -------------------------------------------------------------------------
+_WHO = (
+    "The referring officer",
+    "Adult social care",
+    "The police",
+    "The data protection officer",
+    "Each partner",
+    "The crew manager",
+    "The safeguarding lead",
+    "The receiving organisation",
+    "A watch manager",
+    "The controller",
+    "Health partners",
+    "The local authority",
+)
+_DO = (
+    "must record",
+    "may share",
+    "should confirm",
+    "will review",
+    "must not disclose",
+    "is expected to pass on",
+    "may request",
+    "must delete",
+    "should check",
+    "will notify",
+)
+_WHAT = (
+    "the person's address",
+    "details of the referral",
+    "the outcome of the visit",
+    "any concern about self-neglect",
+    "information about hoarding",
+    "the lawful basis",
+    "a record of consent",
+    "the reason for sharing",
+    "contact details of the next of kin",
+    "special category data",
+    "the date of the home fire safety visit",
+    "the risk assessment",
+)
+_HOW = (
+    "within 24 hours",
+    "by secure email",
+    "on the case management system",
+    "where it is necessary and proportionate",
+    "unless the adult refuses",
+    "only for the purpose agreed",
+    "after checking the caller's identity",
+    "before the agreement is reviewed",
+    "in line with the retention schedule",
+    "where there is a risk of serious harm",
+    "in writing",
+    "as soon as practicable",
+)
+
+
+def synthetic_passages(count: int, start: int = 0, seed: int = SEED) -> list[Passage]:
+    """Varied clause-like passages of two to four sentences, unique by their clause number."""
+    rng = random.Random(seed + start)
+    passages = []
+    for i in range(start, start + count):
+        sentences = [
+            f"{rng.choice(_WHO)} {rng.choice(_DO)} {rng.choice(_WHAT)} {rng.choice(_HOW)}."
+            for _ in range(rng.randint(2, 4))
+        ]
+        clause = f"{i // 10 + 1}.{i % 10 + 1}"
+        passages.append(
+            Passage(
+                text=f"{clause} " + " ".join(sentences),
+                source=f"synthetic/agreement-{i // 200:04d}.md",
+                title=f"Synthetic information sharing agreement {i // 200}",
+                kind="agreement",
+                clause=clause,
+                section=f"{i // 10 + 1}. Part {i // 10 + 1}",
+            )
+        )
+    return passages
+
+
+def unit_vectors(rows: int, rng: np.random.Generator) -> np.ndarray:
+    vectors = rng.standard_normal((rows, DIMENSIONS)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def add_synthetic(store: PassageStore, passages: list[Passage], rng: np.random.Generator) -> int:
+    """Passages with random vectors, and their sentences likewise; returns sentences written."""
+    from core.vectorstore import passage_sentences
+
+    store.upsert(passages, unit_vectors(len(passages), rng), sentences=False)
+    rows = [(f"{p.id}:{i}", s, p.id) for p in passages for i, s in enumerate(passage_sentences(p))]
+    vectors = unit_vectors(len(rows), rng)
+    for start in range(0, len(rows), CHROMA_BATCH):
+        batch = rows[start : start + CHROMA_BATCH]
+        store.sentences.upsert(
+            ids=[r[0] for r in batch],
+            documents=[r[1] for r in batch],
+            metadatas=[{"passage_id": r[2]} for r in batch],
+            embeddings=vectors[start : start + CHROMA_BATCH],  # type: ignore[arg-type]
+        )
+    return len(rows)
+
+
+def time_answers(settings: Settings, embedder: MiniLMEmbedder, questions: list[str]) -> list[float]:
+    """Answer.elapsed_ms of each question, asked warm through the app's code path."""
+    from assistant.wiring import open_assistant
+
+    assistant = open_assistant(settings, embedder, with_log=False)
+    for question in questions[:WARM_UP_QUESTIONS]:
+        assistant.ask(question, log_answer=False)
+    timings = [assistant.ask(q, log_answer=False).elapsed_ms for q in questions[:TIMED_QUESTIONS]]
+    assistant.registry.close()
+    return timings
+
+
+def bench_scale(
+    data_dir: Path, embedder: MiniLMEmbedder, questions: list[str], scales: tuple[int, ...]
+) -> list[LatencyFigure]:
+    """Grow one synthetic store through the scale points, timing answers at each."""
+    settings = eval_settings(data_dir, 5)
+    store = PassageStore(settings, embedder)
+    rng = np.random.default_rng(SEED)
+    figures: list[LatencyFigure] = []
+    held, sentences = 0, 0
+    for scale in sorted(scales):
+        clock = time.perf_counter()
+        for start in range(held, scale, 10_000):
+            sentences += add_synthetic(
+                store, synthetic_passages(min(10_000, scale - start), start), rng
+            )
+        held = scale
+        LexicalIndex.build(store.all_passages(), f"bench-{scale}").save(settings.lexical_dir)
+        load = time.perf_counter() - clock
+        timings = time_answers(settings, embedder, questions)
+        figures.append(
+            LatencyFigure(
+                scale,
+                sentences,
+                load,
+                percentile(timings, 50),
+                percentile(timings, 95),
+                disk_mb(data_dir),
+            )
+        )
+        print(f"  {scale} passages: loaded in {load:.0f} s, p50 {figures[-1].p50_ms:.0f} ms, "
+              f"p95 {figures[-1].p95_ms:.0f} ms", flush=True)  # fmt: skip
+    return figures
+
+
+# -- start-up -----------------------------------------------------------------------------------
+def time_first_answer(data_dir: Path, question: str) -> float:
+    """Wall time of `python -m assistant ask --no-log` from process start to its answer."""
+    clock = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "--no-log", "--data-dir", str(data_dir), question],
+        cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    seconds = time.perf_counter() - clock
+    if done.returncode != 0:
+        last = done.stderr.strip().splitlines()[-1:] or ["no message"]
+        raise RuntimeError(f"`python -m assistant ask` failed ({done.returncode}): {last[0]}")
+    return seconds
+
+
+def bench_start_up(result: BenchResult, data_dir: Path, question: str) -> None:
+    """Cold starts of the CLI; a failing CLI is noted, not fatal, so the other figures survive."""
+    for _ in range(CLI_RUNS):
+        try:
+            result.first_answer_s.append(time_first_answer(data_dir, question))
+        except (RuntimeError, subprocess.TimeoutExpired) as err:
+            result.notes.append(f"start-up not measured: {err}")
+            return
+        print(f"  first answer: {result.first_answer_s[-1]:.1f} s", flush=True)
+
+
+# -- report -------------------------------------------------------------------------------------
+def _n(number: float | None, digits: int = 0) -> str:
+    return "–" if number is None else f"{number:,.{digits}f}"
+
+
+def markdown(result: BenchResult) -> str:
+    m = result.machine
+    lines = [
+        f"# ShareCheck bench, {result.started}",
+        "",
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram']} RAM, Python {m['python']}; "
+        f"load average at start {m['load_at_start']}. Whole bench: {result.seconds:.0f} s.",
+        "",
+        "## Ingest",
+        "",
+        "| corpus | run | seconds | passages written | passages/s | passages in store | store on disk (MB) |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for f in result.ingest:
+        size = result.store_mb.get(f.corpus) if f.run == "unchanged" else None
+        lines.append(
+            f"| {f.corpus} | {f.run} | {f.seconds:.1f} | {f.passages_written} | {_n(f.per_second, 1)} "
+            f"| {f.passages_in_store} | {_n(size, 1)} |"
+        )
+    lines += [
+        "",
+        f"## Answer latency, warm ({TIMED_QUESTIONS} questions after {WARM_UP_QUESTIONS} warm-up)",
+        "",
+        "| passages | sentences | p50 (ms) | p95 (ms) | store on disk (MB) | load (s) |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for point in result.latency:
+        lines.append(
+            f"| {point.passages:,} | {point.sentences:,} | {point.p50_ms:.0f} | {point.p95_ms:.0f} "
+            f"| {point.store_mb:.0f} | {point.load_seconds:.0f} |"
+        )
+    starts = ", ".join(f"{s:.1f} s" for s in result.first_answer_s) or "–"
+    lines += [
+        "",
+        "## Start-up and memory",
+        "",
+        "| figure | value |",
+        "|---|---:|",
+        f"| process start to first answer (`python -m assistant ask`, bundled store) | {starts} |",
+        *(f"| peak RSS, {who} (MB) | {mb:,.0f} |" for who, mb in result.peak_rss_mb.items()),
+        "",
+    ]
+    if result.notes:
+        lines += ["Notes:", "", *(f"- {note}" for note in result.notes), ""]
+    return "\n".join(lines)
+
+
+def to_json(result: BenchResult) -> str:
+    raw = asdict(result)
+    for item, figure in zip(raw["ingest"], result.ingest, strict=True):
+        item["passages_per_second"] = figure.per_second
+    return json.dumps(raw, indent=2)
+
+
+# -- main ---------------------------------------------------------------------------------------
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__)
+    parser.add_argument("--scales", default=",".join(map(str, SCALES)), help="passage counts")
+    parser.add_argument("--skip-shared", action="store_true", help="bundled corpus only")
+    parser.add_argument("--shared-corpus", type=Path, default=SHARED_CORPUS)
+    parser.add_argument("--reports", type=Path, default=REPORTS)
+    return parser.parse_args(argv)
+
+
+def run_bench(args: argparse.Namespace) -> BenchResult:
+    clock = time.perf_counter()
+    result = BenchResult(datetime.now().strftime("%Y-%m-%d %H:%M"), machine_info())
+    embedder = MiniLMEmbedder()
+    questions = [q.question for q in load_questions(BUNDLED_QUESTIONS)]
+    corpora = [("bundled", BUNDLED_CORPUS)]
+    if args.skip_shared:
+        result.notes.append("shared corpus skipped (--skip-shared)")
+    elif args.shared_corpus.is_dir():
+        corpora.append(("shared", args.shared_corpus))
+    else:
+        result.notes.append(f"shared corpus {args.shared_corpus} absent: skipped")
+    with tempfile.TemporaryDirectory(prefix="sharecheck-bench-") as tmp:
+        for name, corpus in corpora:
+            data_dir = Path(tmp) / name
+            result.ingest += bench_ingest(name, corpus, data_dir, embedder)
+            result.store_mb[name] = disk_mb(data_dir)
+        bench_start_up(result, Path(tmp) / "bundled", questions[0])
+        scales = tuple(int(s) for s in args.scales.split(",") if s.strip())
+        result.latency = bench_scale(Path(tmp) / "synthetic", embedder, questions, scales)
+    result.peak_rss_mb = {
+        "bench process (model + largest store)": peak_rss_mb(resource.RUSAGE_SELF),
+        "`python -m assistant ask` (largest child)": peak_rss_mb(resource.RUSAGE_CHILDREN),
+    }
+    result.seconds = time.perf_counter() - clock
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    result = run_bench(args)
+    text = markdown(result)
+    args.reports.mkdir(parents=True, exist_ok=True)
+    stem = args.reports / f"bench-{result.started[:10]}"
+    stem.with_suffix(".md").write_text(text, encoding="utf-8")
+    stem.with_suffix(".json").write_text(to_json(result), encoding="utf-8")
+    print(text)
+    print(f"written: {stem}.md, {stem}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
