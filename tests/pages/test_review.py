@@ -11,7 +11,6 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -191,7 +190,7 @@ def _document(doc_hash: str) -> DocumentRecord:
 
 
 def test_impact_lists_answers_citing_a_replaced_version(
-    answer_ids: dict[str, int], app_for: AppFor, tmp_path: Path
+    answer_ids: dict[str, int], app_for: AppFor
 ) -> None:
     registry = Registry(Settings().registry_path)
     registry.save(_document("h1"), {"p1"})  # the sample answers cite police-isa.md at h1
