@@ -22,14 +22,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument("--no-log", action="store_true", help="do not write the governance log")
     users = sub.add_parser("users", help="local accounts")
-    log_cmd = sub.add_parser("log", help="the governance log")
-    for command in (users, log_cmd):
-        command.add_argument("--data-dir", type=Path)
+    users.add_argument("--data-dir", type=Path)
     from assistant.log_cli import add_log_commands
     from assistant.users_cli import add_user_commands
 
     add_user_commands(users)
-    add_log_commands(log_cmd)
+    add_log_commands(sub)
     return parser
 
 
@@ -69,7 +67,8 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     args = build_parser().parse_args(argv)
-    settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
+    data_dir = getattr(args, "data_dir", None)
+    settings = Settings(**({"data_dir": data_dir} if data_dir else {}))
     try:
         if args.command == "ask":
             return run_ask(args, settings)

@@ -1,0 +1,114 @@
+"""Ask on the real store: cited answers hold the evidence, abstention, 999 first, follow-ups."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.answer import DANGER_LINE, NOT_LEGAL_ADVICE, Turn
+from assistant.service import Assistant
+from assistant.wiring import open_assistant
+from core.embedding import MiniLMEmbedder
+from core.settings import Settings
+from tests.conftest import PROJECT, SHARED_DEV
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def bundled(bundled_store: Settings, embedder: MiniLMEmbedder) -> Assistant:
+    return open_assistant(bundled_store, embedder, with_log=False)
+
+
+def _cited_text(answer: object) -> str:
+    return " ".join(" ".join(c.passage.text.split()) for c in answer.citations)  # type: ignore[attr-defined]
+
+
+def test_in_scope_question_gets_a_cited_answer_with_the_evidence(bundled: Assistant) -> None:
+    answer = bundled.ask("I've emailed a referral to the wrong person at the council by mistake. Who do I tell and how fast?", log_answer=False)
+    assert not answer.abstained
+    assert answer.citations and re.search(r"\[\d+\]", answer.text)
+    assert answer.cited_numbers() <= {c.n for c in answer.citations}
+    assert "breach" in _cited_text(answer).lower()
+    assert answer.text.rstrip("_ \n").endswith(NOT_LEGAL_ADVICE.rstrip("."))  or NOT_LEGAL_ADVICE in answer.text
+
+
+def test_quoted_sentences_come_from_the_cited_passage(bundled: Assistant) -> None:
+    answer = bundled.ask("can I send a referral by WhatsApp?", log_answer=False)
+    passages = {c.n: " ".join(c.passage.text.split()) for c in answer.citations}
+    for sentence, n in re.findall(r"([^\]\n]+?) \[(\d+)\]", answer.text.split("**Ask**")[0]):
+        quoted = sentence.split(": ", 1)[-1].strip().rstrip(".")
+        assert quoted[-40:] in passages[int(n)], (quoted, n)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how many days annual leave do I get in my first year?", "what's the weather doing in Hull tomorrow?"],
+)
+def test_out_of_scope_question_abstains_and_cites_nothing(bundled: Assistant, question: str) -> None:
+    answer = bundled.ask(question, log_answer=False)
+    assert answer.abstained
+    assert answer.citations == []
+    assert "do not cover" in answer.text
+
+
+def test_immediate_danger_leads_with_999(bundled: Assistant) -> None:
+    answer = bundled.ask("he's threatening her with a knife right now, can I tell the police what I know?", log_answer=False)
+    assert answer.text.startswith(f"**{DANGER_LINE}**")
+    assert answer.danger
+
+
+def test_follow_up_is_searched_with_the_earlier_question(bundled: Assistant) -> None:
+    first = "An older man on a safe and well visit agreed to a referral to adult social care."
+    alone = bundled.retrieve("what if he changes his mind?")
+    followed = bundled.retrieve("what if he changes his mind?", [Turn(first)])
+    assert [h.passage.id for h in alone] != [h.passage.id for h in followed]
+    assert any("consent" in h.passage.text.lower() for h in followed)
+
+
+def test_past_review_agreement_carries_a_warning(bundled: Assistant) -> None:
+    answer = bundled.ask("the police want details of a deliberate fire we attended - what form do they need to use?", log_answer=False)
+    police = [c for c in answer.citations if c.passage.source == "police-isa.md"]
+    assert police and all("passed its review date" in c.warning for c in police)
+
+
+def test_cli_json_contract_reads_questions_from_stdin(bundled_store: Settings) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "--json", "--no-log", "--data-dir", str(bundled_store.data_dir), "-"],
+        input="who do I tell about a data breach?\nwhat's the weather tomorrow?\n",
+        capture_output=True, text=True, cwd=PROJECT, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(PROJECT)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(rows) == 2
+    assert set(rows[0]) == {"question", "answer", "abstained", "mode", "elapsed_ms", "citations"}
+    assert rows[0]["mode"] == "extractive" and rows[0]["abstained"] is False
+    assert set(rows[0]["citations"][0]) == {"n", "source", "title", "kind", "clause", "section", "page", "text", "warning"}
+    assert [c["n"] for c in rows[0]["citations"]] == list(range(1, len(rows[0]["citations"]) + 1))
+    assert rows[1]["abstained"] is True and rows[1]["citations"] == []
+
+
+def _norm(text: str) -> str:
+    text = text.replace("\xad", "").replace("’", "'").replace("“", '"').replace("”", '"')
+    return " ".join(re.sub(r"(\w)-\s+(\w)", r"\1\2", text).lower().split())
+
+
+def test_real_dev_questions_find_their_evidence(shared_store: Settings, embedder: MiniLMEmbedder) -> None:
+    """Most answerable dev questions cite a passage holding an evidence phrase (see eval/)."""
+    assistant = open_assistant(shared_store, embedder, with_log=False)
+    questions = [json.loads(line) for line in SHARED_DEV.read_text().splitlines() if line.strip()]
+    answerable = [q for q in questions if q["answerable"]]
+    hits = 0
+    for q in answerable:
+        answer = assistant.ask(q["question"], log_answer=False)
+        cited = [_norm(c.passage.text) for c in answer.citations]
+        hits += any(_norm(ev) in text for ev in q["evidence"] for text in cited)
+    # Measured 0.75 when written (the tutorial pipeline: 0.62); a floor, not a target.
+    assert hits / len(answerable) >= 0.65
