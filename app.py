@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assistant.service import Assistant
+from core.errors import ShareCheckError
 from ui import auth, ingest_view, navigation, services
+
+
+def assistant_or_stop() -> Assistant:
+    """The assistant, or a message saying what stops it from starting (never a traceback)."""
+    try:
+        return services.assistant()
+    except ShareCheckError as error:
+        st.error(f"ShareCheck cannot start: {error}")
+        st.stop()
 
 
 def sign_in_page() -> None:
@@ -16,7 +27,8 @@ def sign_in_page() -> None:
     st.caption("Can I share this? Answers from Humberside FRS's information sharing documents.")
     auth.sign_in_form(services.users())
     # Load the model while the person types: their first question is then answered at once.
-    services.assistant()
+    assistant_or_stop()
+    services.warm_up()
 
 
 def signed_in_sidebar(user: auth.SignedIn) -> None:
@@ -32,7 +44,7 @@ def main() -> None:
         # A one-page navigation keeps the pages/ folder out of the menu until someone signs in.
         st.navigation([st.Page(sign_in_page, title="Sign in")], position="hidden").run()
         return
-    if not ingest_view.ensure_corpus(services.assistant(), services.first_start_corpus()):
+    if not ingest_view.ensure_corpus(assistant_or_stop(), services.first_start_corpus()):
         st.warning("There are no documents to answer from yet; an administrator can add them.")
     page = st.navigation(navigation.pages_for(user.role))
     signed_in_sidebar(user)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from assistant.answer import Answer, Citation
+from core.passage import Passage
 
 MARKER = re.compile(r"\[(\d+)\]")
 
@@ -54,11 +55,21 @@ def citation_label(citation: Citation) -> str:
     return " · ".join(parts) + flag
 
 
+def section_path(passage: Passage) -> str:
+    """The headings above a passage, without the document title that usually leads them."""
+    parts = [p for p in passage.section.split(" > ") if p]
+    if parts and passage.title.startswith(parts[0].rstrip(".… ")[:30]):
+        parts = parts[1:]
+    return " › ".join(parts)
+
+
 def render_citation_body(citation: Citation) -> None:
     passage = citation.passage
     if citation.warning:
         st.warning(citation.warning, icon=":material/event_busy:")
-    where = [passage.section] if passage.section else []
+    headings = section_path(passage)
+    # A leading "5." would turn the caption into a numbered list.
+    where = [re.sub(r"^(\d+)\.", r"\1\\.", escape_markdown(headings))] if headings else []
     where.append(f"`{passage.source}`" + (f" v{passage.doc_version}" if passage.doc_version else ""))
     st.caption(" · ".join(where))
     st.markdown(escape_markdown(passage.text))

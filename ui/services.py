@@ -65,6 +65,13 @@ def assistant() -> Assistant:
     return _assistant(current.model_dump_json(), current)
 
 
+def warm_up() -> None:
+    """Load the model, open the store and build the redactor before the first question."""
+    redactor = assistant().redactor
+    if redactor is not None:
+        redactor.redact("warm-up")
+
+
 @st.cache_resource(show_spinner=False)
 def _users(path: str) -> UserStore:
     return UserStore(Path(path))

@@ -104,3 +104,47 @@ def test_signing_out_returns_to_the_sign_in_page(data_dir: Path, app_for: AppFor
     # AppTest reruns the page it was on; a browser at "/" gets app.py's sign-in page.
     at.switch_page("app.py").run()
     assert at.title[0].value == "ShareCheck"
+
+
+# --- Microsoft Entra ID (OIDC through st.login) -----------------------------------------------
+
+ENTRA = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret",
+    "client_id": "00000000-0000-0000-0000-000000000000",
+    "client_secret": "test-client-secret",
+    "server_metadata_url": (
+        "https://login.microsoftonline.com/tenant-id/v2.0/.well-known/openid-configuration"
+    ),
+}
+
+
+def with_entra(at: AppTest, user: dict[str, object]) -> AppTest:
+    at.secrets["auth"] = ENTRA
+    at.user = user
+    return at
+
+
+def test_the_sign_in_page_offers_microsoft_when_it_is_configured(
+    data_dir: Path, app_for: AppFor
+) -> None:
+    plain = app_for(None).run()
+    assert not [b for b in plain.button if b.label == "Sign in with Microsoft"]
+    at = with_entra(app_for(None), {"is_logged_in": False}).run()
+    assert [b.label for b in at.button if b.label == "Sign in with Microsoft"]
+
+
+def test_an_entra_user_gets_the_role_of_their_local_account(data_dir: Path, app_for: AppFor) -> None:
+    UserStore.open(Settings(), rounds=4).add("jo.bloggs@hfrs.example", "governance", PASSWORD)
+    user = {"is_logged_in": True, "email": "Jo.Bloggs@hfrs.example", "name": "Jo Bloggs"}
+    at = with_entra(app_for(None), user).run()
+    assert not at.exception
+    signed_in = at.session_state[SESSION_KEY]
+    assert (signed_in.name, signed_in.role, signed_in.via) == ("jo.bloggs@hfrs.example", "governance", "oidc")
+
+
+def test_an_entra_user_without_a_local_account_is_staff(data_dir: Path, app_for: AppFor) -> None:
+    at = with_entra(app_for(None), {"is_logged_in": True, "email": "new.starter@hfrs.example"}).run()
+    assert at.session_state[SESSION_KEY].role == "staff"
+    with pytest.raises(ValueError):
+        at.switch_page("pages/settings.py")

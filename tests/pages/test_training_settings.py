@@ -55,12 +55,21 @@ def test_settings_show_the_llm_and_hide_secrets(
     data_dir: Path, app_for: AppFor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SHARECHECK_LLM__API_KEY", "sk-very-secret")
-    monkeypatch.setenv("SHARECHECK_LOG_URL", "postgresql://sharecheck:hunter2@db/sharecheck")
     at = open_page(app_for, "admin", "pages/settings.py")
     assert any("LLM answerer is **off**" in i.value for i in at.info)
     table = at.dataframe[0].value
     values = dict(zip(table["Variable"], table["Value"], strict=True))
     assert values["SHARECHECK_LLM__API_KEY"] == "•••••• (set)"
     assert values["SHARECHECK_LLM__ENABLED"] == "False"
-    assert "hunter2" not in values["SHARECHECK_LOG_URL"]
     assert "SHARECHECK_RETRIEVAL__TOP_K" in values
+
+
+def test_a_log_that_cannot_be_opened_is_explained_not_raised(
+    data_dir: Path, app_for: AppFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHARECHECK_LOG_URL", "postgresql://sharecheck:hunter2@127.0.0.1:1/log")
+    at = app_for("staff").run()
+    assert not at.exception
+    (error,) = [e.value for e in at.error]
+    assert error.startswith("ShareCheck cannot start: the answer log") and "hunter2" not in error
+    assert not at.chat_input
