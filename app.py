@@ -41,7 +41,7 @@ def main() -> None:
     st.set_page_config(page_title="ShareCheck", page_icon=":material/share:", layout="centered")
     user = auth.current_user() or auth.oidc_user(services.users())
     if user is None:
-        # A one-page navigation keeps the pages/ folder out of the menu until someone signs in.
+        # A one-page navigation keeps the app_pages/ folder out of the menu until someone signs in.
         st.navigation([st.Page(sign_in_page, title="Sign in")], position="hidden").run()
         return
     if not ingest_view.ensure_corpus(assistant_or_stop(), services.first_start_corpus()):

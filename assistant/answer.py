@@ -74,6 +74,7 @@ class Answer:
     prompt_id: str = ""
     settings_hash: str = ""
     redacted: bool = False
+    log_id: int | None = None  # the governance log row, once recorded
 
     def to_json(self) -> dict[str, Any]:
         """The CLI contract: exactly these keys, citations in rank order."""

@@ -119,7 +119,7 @@ class Assistant:
         answer.prompt_id = answer.prompt_id or ("" if answer.mode == "extractive" else self.settings.llm.prompt)
         if log_answer and self.answer_log is not None:
             who = asker or Asker()
-            self.answer_log.record(
+            answer.log_id = self.answer_log.record(
                 answer, user_id=who.user_id, role=who.role, session_id=who.session_id,
                 corpus_version=self.corpus_version(),
             )  # fmt: skip

@@ -50,33 +50,15 @@ def start_new() -> None:
     st.session_state[STATE_KEY] = Conversation()
 
 
-def _service_returns_log_id() -> bool:
-    return "log_id" in getattr(Answer, "__dataclass_fields__", {})
-
-
 def ask(assistant: Assistant, user: SignedIn, conversation: Conversation, question: str) -> Exchange:
     """Answer `question` in context, log it, and add the exchange to the conversation."""
     asker = Asker(user_id=user.name, role=user.role, session_id=conversation.id)
     history = conversation.history()
-    if _service_returns_log_id():
-        answer = assistant.ask(question, history, asker)
-        log_id = getattr(answer, "log_id", None)
-    else:
-        # Until Assistant.ask hands back the id it logged under, log here to get it.
-        answer = assistant.ask(question, history, asker, log_answer=False)
-        log_id = _record(assistant, answer, asker)
-    exchange = Exchange(question, answer, log_id)
+    answer = assistant.ask(question, history, asker)
+    exchange = Exchange(question, answer, answer.log_id)
     conversation.exchanges.append(exchange)
     return exchange
 
-
-def _record(assistant: Assistant, answer: Answer, asker: Asker) -> int | None:
-    if assistant.answer_log is None:
-        return None
-    return assistant.answer_log.record(
-        answer, user_id=asker.user_id, role=asker.role, session_id=asker.session_id,
-        corpus_version=assistant.corpus_version(),
-    )  # fmt: skip
 
 
 def record_feedback(

@@ -19,11 +19,11 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("ask", "pages/ask.py", "Ask", ":material/chat:"),
-    PageSpec("library", "pages/library.py", "Library", ":material/menu_book:"),
-    PageSpec("training", "pages/training.py", "Training", ":material/school:"),
-    PageSpec("review", "pages/review.py", "Review", ":material/fact_check:"),
-    PageSpec("settings", "pages/settings.py", "Settings", ":material/settings:"),
+    PageSpec("ask", "app_pages/ask.py", "Ask", ":material/chat:"),
+    PageSpec("library", "app_pages/library.py", "Library", ":material/menu_book:"),
+    PageSpec("training", "app_pages/training.py", "Training", ":material/school:"),
+    PageSpec("review", "app_pages/review.py", "Review", ":material/fact_check:"),
+    PageSpec("settings", "app_pages/settings.py", "Settings", ":material/settings:"),
 )
 
 

@@ -7,7 +7,6 @@ made from the settings that shape it, so a changed data dir gets its own assista
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 import streamlit as st
@@ -39,24 +38,7 @@ def embedder() -> Embedder:
 def _assistant(key: str, _settings: Settings) -> Assistant:
     from assistant.wiring import open_assistant
 
-    assistant = open_assistant(_settings, embedder=embedder())
-    _share_registry_across_threads(assistant)
-    return assistant
-
-
-def _share_registry_across_threads(assistant: Assistant) -> None:
-    """Reopen the registry's SQLite connection so any script thread may read it.
-
-    Streamlit runs every rerun of every session on its own thread, and sqlite3 refuses by default
-    a connection made on another thread. Remove once core.registry opens its connection with
-    check_same_thread=False.
-    """
-    registry = assistant.registry
-    registry.db.close()
-    registry.db = sqlite3.connect(
-        str(assistant.settings.registry_path), timeout=30, isolation_level=None,
-        check_same_thread=False,
-    )  # fmt: skip
+    return open_assistant(_settings, embedder=embedder())
 
 
 def assistant() -> Assistant:

@@ -24,7 +24,7 @@ from core.registry import DocumentRecord, Registry
 from core.settings import Settings
 
 AppFor = Callable[..., AppTest]
-PAGE = "pages/review.py"
+PAGE = "app_pages/review.py"
 REFERRAL = "Can I refer a resident to adult social care?"
 POLICE = "The police asked about a resident; can I tell them?"
 PHOTOS = "Can I send photos of a hoarded house to the council?"

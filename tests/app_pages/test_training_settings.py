@@ -27,7 +27,7 @@ def test_a_card_reveals_sharechecks_answer_beside_the_model_answer(
     data_dir: Path, app_for: AppFor
 ) -> None:
     card = load_scenarios()[0]
-    at = open_page(app_for, "trainer", "pages/training.py")
+    at = open_page(app_for, "trainer", "app_pages/training.py")
     assert at.subheader[0].value == card.title
     assert not at.columns
     at.toggle(key=f"reveal-{card.id}").set_value(True).run()
@@ -44,7 +44,7 @@ def test_a_card_reveals_sharechecks_answer_beside_the_model_answer(
 
 
 def test_workshop_view_makes_the_text_large(data_dir: Path, app_for: AppFor) -> None:
-    at = open_page(app_for, "trainer", "pages/training.py")
+    at = open_page(app_for, "trainer", "app_pages/training.py")
     assert not any("<style>" in m.value for m in at.markdown)
     at.toggle(key="workshop").set_value(True).run()
     styles = [m.value for m in at.markdown if "<style>" in m.value]
@@ -55,7 +55,7 @@ def test_settings_show_the_llm_and_hide_secrets(
     data_dir: Path, app_for: AppFor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SHARECHECK_LLM__API_KEY", "sk-very-secret")
-    at = open_page(app_for, "admin", "pages/settings.py")
+    at = open_page(app_for, "admin", "app_pages/settings.py")
     assert any("LLM answerer is **off**" in i.value for i in at.info)
     table = at.dataframe[0].value
     values = dict(zip(table["Variable"], table["Value"], strict=True))

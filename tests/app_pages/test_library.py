@@ -25,7 +25,7 @@ UPLOAD = b"""# Station visitors protocol
 
 def library(app_for: AppFor, role: str) -> AppTest:
     at = app_for(role).run()
-    at.switch_page("pages/library.py").run()
+    at.switch_page("app_pages/library.py").run()
     assert not at.exception
     return at
 

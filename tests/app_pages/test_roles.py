@@ -46,13 +46,13 @@ def test_navigation_holds_exactly_the_pages_a_role_may_open(
 @pytest.mark.parametrize(
     ("role", "script"),
     [
-        ("staff", "pages/training.py"),
-        ("staff", "pages/review.py"),
-        ("staff", "pages/settings.py"),
-        ("trainer", "pages/review.py"),
-        ("trainer", "pages/settings.py"),
-        ("governance", "pages/training.py"),
-        ("governance", "pages/settings.py"),
+        ("staff", "app_pages/training.py"),
+        ("staff", "app_pages/review.py"),
+        ("staff", "app_pages/settings.py"),
+        ("trainer", "app_pages/review.py"),
+        ("trainer", "app_pages/settings.py"),
+        ("governance", "app_pages/training.py"),
+        ("governance", "app_pages/settings.py"),
     ],
 )
 def test_a_page_refuses_a_role_that_may_not_open_it(
@@ -85,7 +85,7 @@ def test_signing_in_with_a_local_account(data_dir: Path, app_for: AppFor) -> Non
     user = at.session_state[SESSION_KEY]
     assert isinstance(user, SignedIn) and (user.name, user.role) == ("alice", "trainer")
     assert at.title[0].value == "Can I share this?"
-    at.switch_page("pages/training.py").run()
+    at.switch_page("app_pages/training.py").run()
     assert at.title[0].value == TITLES["training"]
 
 
@@ -101,8 +101,7 @@ def test_signing_out_returns_to_the_sign_in_page(data_dir: Path, app_for: AppFor
     next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
     assert SESSION_KEY not in at.session_state
     assert not at.chat_input
-    # AppTest reruns the page it was on; a browser at "/" gets app.py's sign-in page.
-    at.switch_page("app.py").run()
+    at.run()
     assert at.title[0].value == "ShareCheck"
 
 
@@ -147,4 +146,4 @@ def test_an_entra_user_without_a_local_account_is_staff(data_dir: Path, app_for:
     at = with_entra(app_for(None), {"is_logged_in": True, "email": "new.starter@hfrs.example"}).run()
     assert at.session_state[SESSION_KEY].role == "staff"
     with pytest.raises(ValueError):
-        at.switch_page("pages/settings.py")
+        at.switch_page("app_pages/settings.py")
