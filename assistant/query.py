@@ -72,6 +72,17 @@ COLLOQUIAL: dict[str, str] = {
     r"dementia|pregnan\w*|gp|hospital|health)\b": "health data special category",
     r"\b(fire and rescue|fire service|frs|hfrs|we are a|council|police|nhs)\b": "public authority",
     r"\b(ethnicity|religio\w*|sexual\w*|criminal record|prison|convictions?)\b": "special category",
+    # Everyday ways of saying what the documents say formally.
+    r"\b(1[0-7]|[1-9]) ?(year|yr)s?[- ]old\b": "child young person parental responsibility",
+    r"\b(whatsapp|text(ed)?|sms|messenger|snapchat|personal email|gmail|hotmail)\b": "secure transfer method email",
+    r"\b(out of hours|weekend|saturday|sunday|night|\d+ ?pm|evening|bank holiday)\b": "outside office hours emergency duty team",
+    r"\b(on purpose|deliberate\w*|set fire|fire setting|firesetting|arsonist)\b": "arson deliberate fire",
+    r"\b(pc|pcso|constable|officer)\b": "police",
+    r"\b(in date|out of date|expired|still valid|still current)\b": "review date",
+    r"\b(what (do|should) i (put|include|send)|what details|what info\w*)\b": "information to be shared minimum",
+    r"\b(forward|pass it on|onward)\w*\b": "third party disclosure",
+    r"\b(muddled|doesn't understand|didn't understand|not understand|lacks? capacity)\b": "mental capacity",
+    r"\b(ring|call|phone) (who|whom)|who (do|should) i (ring|call|phone|contact|tell)\b": "contact report",
 }
 
 _TOKEN = re.compile(r"[A-Za-z&]+")
