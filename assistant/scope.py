@@ -22,7 +22,7 @@ _NOT_DANGER = re.compile(r"\b(no(body|one)? ?('?s|is)? in (immediate )?danger|no
 # A question with none of them is out of scope whatever the nearest passage says.
 SCOPE_WORDS = frozenset(
     tokens(
-        """share sharing shared disclose disclosure pass tell inform information data personal
+        """share sharing shared disclose disclosure information data personal
         details record records consent agree permission lawful legal law basis gdpr dpa privacy
         confidential confidentiality safeguarding safeguard concern concerns referral refer
         police social care council health nhs gp doctor hospital ambulance paramedic agency agencies

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from assistant.answer import DANGER_LINE, Answer, Answerer, Citation, Turn
 from assistant.extractive import ExtractiveAnswerer
-from assistant.query import build_query
+from assistant.query import build_query, expand
 from assistant.retriever import Filters, Hit, HybridSearch
 from assistant.scope import in_danger, in_scope
 from core.embedding import Embedder, MiniLMEmbedder
@@ -151,7 +151,8 @@ class Assistant:
     def _abstain_reason(self, question: str, history: list[Turn], hits: list[Hit]) -> str:
         if not hits:
             return "nothing in the store matched"
-        context = " ".join([t.question for t in history[-1:]] + [question])
+        # Read with abbreviations expanded: "ASC is shut, who do I ring?" is about social care.
+        context = expand(" ".join([t.question for t in history[-1:]] + [question]))
         if not in_scope(context):
             return "it is not about sharing people's information"
         best = max(h.similarity for h in hits)
