@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 Status = Literal["added", "updated", "unchanged", "removed", "failed"]
 # Files that describe a corpus folder rather than belong to it.
 FOLDER_NOTES = ("readme", "sources", "changelog", "license", "manifest")
+# Bump when reading, structure or chunking change what passages a file gives: every file is then
+# read again on the next ingest instead of being skipped as unchanged.
+PASSAGE_FORMAT_VERSION = 2
 # Formats whose lines are hard-wrapped, so lines join into paragraphs.
 WRAPPED = {".pdf", ".txt", ".md", ".markdown", ".doc"}
 
@@ -157,7 +160,8 @@ class Ingester:
             doc_hash = _file_hash(item.path)
             meta_hash = hashlib.sha256(
                 f"{doc_hash}{json.dumps(entry.__dict__ if entry else {}, default=str)}"
-                f"{self.settings.passage_tokens}/{self.settings.passage_overlap_tokens}".encode()
+                f"{self.settings.passage_tokens}/{self.settings.passage_overlap_tokens}"
+                f"/v{PASSAGE_FORMAT_VERSION}".encode()
             ).hexdigest()
             known = self.registry.document(item.source)
             if known and known.meta_hash == meta_hash and known.root == str(item.root):

@@ -56,13 +56,16 @@ def _read_pdf(path: Path, source: str) -> RawDocument:
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableDocument(source, "encrypted PDF; ask for an unprotected copy")
         labels = list(reader.page_labels)
+        pages: list[tuple[str, dict[str, float]]] = []
+        for page in reader.pages:
+            sizes: dict[str, float] = {}
+            text = page.extract_text(visitor_text=_font_sizes(sizes)) or ""
+            pages.append((text, sizes))
+        levels = _heading_levels([s for _, s in pages])
         blocks: list[Block] = []
-        for index, page in enumerate(reader.pages):
-            text = page.extract_text() or ""
+        for index, (text, sizes) in enumerate(pages):
             label = labels[index] if index < len(labels) else str(index + 1)
-            blocks.extend(
-                Block(line, page=index + 1, page_label=label) for line in text.splitlines()
-            )
+            blocks.extend(_pdf_lines(text, sizes, levels, index + 1, label))
         title = str((reader.metadata or {}).get("/Title") or "")
     except UnreadableDocument:
         raise
@@ -71,6 +74,55 @@ def _read_pdf(path: Path, source: str) -> RawDocument:
     except Exception as err:  # pypdf raises many types on garbage input  # noqa: BLE001
         raise UnreadableDocument(source, f"not a readable PDF: {type(err).__name__}: {err}") from err
     return RawDocument(blocks=blocks, title=title, paged=True)
+
+
+# Text this much larger than the body text is a heading (reports without numbered clauses).
+HEADING_SIZE_RATIO = 1.3
+HEADING_MAX_CHARS = 120
+_STRUCTURAL = re.compile(r"^(CHAPTER|Article|Section|Schedule|Appendix|Annex|Part)\b|^\(?\d")
+
+
+def _font_sizes(sizes: dict[str, float]) -> Callable[..., None]:
+    """A pypdf text visitor recording each text run's rendered font size."""
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        run = " ".join(text.split())
+        if run:
+            scale = abs((tm[3] or 1.0) * (cm[3] or 1.0))
+            sizes[run] = max(sizes.get(run, 0.0), round(float(size) * scale, 1))
+
+    return visit
+
+
+def _heading_levels(pages: list[dict[str, float]]) -> dict[float, int]:
+    """Heading level by font size: sizes well above the commonest (body) size, largest first."""
+    weight: dict[float, int] = {}
+    for sizes in pages:
+        for run, size in sizes.items():
+            weight[size] = weight.get(size, 0) + len(run)
+    if not weight:
+        return {}
+    body = max(weight, key=lambda size: weight[size])
+    larger = sorted((s for s in weight if s >= body * HEADING_SIZE_RATIO), reverse=True)
+    return {size: level for level, size in enumerate(larger[:3], start=1)}
+
+
+def _pdf_lines(
+    text: str, sizes: dict[str, float], levels: dict[float, int], page: int, label: str
+) -> list[Block]:
+    """Lines of a page; a line that is one large-font run becomes a heading, and a heading
+    wrapped over two lines is joined back into one."""
+    blocks: list[Block] = []
+    for line in text.splitlines():
+        run = " ".join(line.split())
+        level = levels.get(sizes.get(run, 0.0))
+        if level is None or len(run) > HEADING_MAX_CHARS or _STRUCTURAL.match(run):
+            blocks.append(Block(line, page=page, page_label=label))
+        elif blocks and blocks[-1].level == level:
+            blocks[-1] = Block(f"{blocks[-1].text} {run}", page, blocks[-1].page_label, level)
+        else:
+            blocks.append(Block(run, page=page, page_label=label, level=level))
+    return blocks
 
 
 def _read_docx(path: Path, source: str) -> RawDocument:

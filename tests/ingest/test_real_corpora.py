@@ -97,3 +97,11 @@ def test_unchanged_shared_corpus_is_skipped(shared_store: Settings, embedder: Mi
     assert report.passages_written == 0
     assert {o.status for o in report.outcomes} <= {"unchanged", "failed"}
     assert Registry(shared_store.registry_path).corpus_version()
+
+
+def test_unnumbered_report_gets_its_headings_from_font_sizes(
+    shared_store: Settings, embedder: MiniLMEmbedder
+) -> None:
+    passages = _passages(shared_store, embedder)
+    haringey = _find(passages, "home-office", "interpreted by colleagues across agencies as prohibiting")
+    assert haringey.section.startswith("Key barriers to effective multi agency models")
