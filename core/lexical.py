@@ -13,7 +13,14 @@ from pathlib import Path
 from core.passage import Passage
 
 log = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+def _bm25s():  # type: ignore[no-untyped-def]
+    """Import bm25s; it sets its own logger to DEBUG on import, which would print on every build."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
 
 # Heading words (title and section path) count this many times: a clause's heading says what it
 # is about more surely than any one word of its body.
@@ -57,8 +64,7 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, passages: Iterable[Passage], version: str) -> LexicalIndex:
-        import bm25s
-
+        bm25s = _bm25s()
         items = list(passages)
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         if items:
@@ -82,8 +88,7 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
-        import bm25s
-
+        bm25s = _bm25s()
         meta_path = folder / "ids.json"
         if not meta_path.exists():
             return None
