@@ -146,10 +146,17 @@ class TutorialPipeline:
     def _open(
         self, corpus: Path, embeddings: Embeddings, persist_dir: Path | None, model_name: str
     ) -> Any:
+        # langchain-community announces its own sunset and Chroma's move to langchain-chroma
+        # (not installed); the tutorial's class is what is being measured.
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # langchain-community announces its own sunset
-            from langchain_community.vectorstores import Chroma
-            from langchain_text_splitters import RecursiveCharacterTextSplitter
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return self._open_store(corpus, embeddings, persist_dir, model_name)
+
+    def _open_store(
+        self, corpus: Path, embeddings: Embeddings, persist_dir: Path | None, model_name: str
+    ) -> Any:
+        from langchain_community.vectorstores import Chroma
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
 
         client = _client(persist_dir)
         collection = f"tutorial-{corpus_key(corpus, model_name)}"

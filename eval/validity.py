@@ -17,8 +17,9 @@ log = logging.getLogger(__name__)
 # two pages, so its start page and the one after hold all of it.
 PAGES_SPANNED = 2
 # Lines at the foot of a page and the head of the next that may be running headers, footers or
-# page numbers, which ingest rightly drops when a sentence runs across the page break.
-PAGE_EDGE_LINES = 4
+# page numbers, which ingest rightly drops when a sentence runs across the page break. The
+# bundled charter puts five at each foot (pypdf reads its running header there too).
+PAGE_EDGE_LINES = 6
 # Formats whose file is itself text: a passage quoting it raw (markup and all) is verbatim too.
 PLAIN_TEXT = {".md", ".markdown", ".txt"}
 HTML = {".html", ".htm"}
