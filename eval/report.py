@@ -235,11 +235,11 @@ def bar_chart(run: EvalRun, path: Path) -> None:
     k = run.config.k
     left.set_xticks(np.arange(len(rates)) + width * (len(run.runs) - 1) / 2)
     left.set_xticklabels([m.title(k).replace(" ", "\n", 1) for m in rates], fontsize=8)
-    left.set_ylim(0, 1.1)
-    left.legend(loc="upper right", fontsize=8)
+    left.set_ylim(0, 1.25)
+    left.legend(loc="upper center", ncol=len(run.runs), fontsize=8)
     right.set_xticks(np.arange(len(timings)) + width * (len(run.runs) - 1) / 2)
     right.set_xticklabels([m.title(k) for m in timings], fontsize=8)
-    right.set_yscale("log")
+    right.set_ylabel("ms")
     fig.suptitle(
         f"{_shown_path(run.config.corpus)} / {run.config.questions.name} ({run.started:%Y-%m-%d})"
     )
