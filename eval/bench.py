@@ -31,7 +31,14 @@ from core.settings import CHROMA_BATCH, Settings
 from core.vectorstore import PassageStore
 from eval.metrics import percentile
 from eval.questions import load_questions
-from eval.run import BUNDLED_CORPUS, BUNDLED_QUESTIONS, REPO, eval_settings, ingest_corpus
+from eval.run import (
+    BUNDLED_CORPUS,
+    BUNDLED_QUESTIONS,
+    REPO,
+    eval_settings,
+    git_commit,
+    ingest_corpus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +98,7 @@ class BenchResult:
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    git: str = ""
 
 
 # -- machine and disk ---------------------------------------------------------------------------
@@ -377,7 +385,8 @@ def markdown(result: BenchResult) -> str:
         f"# ShareCheck bench, {result.started}",
         "",
         f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram']} RAM, Python {m['python']}; "
-        f"load average at start {m['load_at_start']}. Whole bench: {result.seconds:.0f} s.",
+        f"load average at start {m['load_at_start']}. Whole bench: {result.seconds:.0f} s. "
+        f"Code: `{result.git}`.",
         "",
         "## Ingest",
         "",
@@ -438,7 +447,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def run_bench(args: argparse.Namespace) -> BenchResult:
     clock = time.perf_counter()
-    result = BenchResult(datetime.now().strftime("%Y-%m-%d %H:%M"), machine_info())
+    result = BenchResult(
+        datetime.now().strftime("%Y-%m-%d %H:%M"), machine_info(), git=git_commit()
+    )
     embedder = MiniLMEmbedder()
     questions = [q.question for q in load_questions(BUNDLED_QUESTIONS)]
     corpora = [("bundled", BUNDLED_CORPUS)]

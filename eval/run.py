@@ -103,7 +103,7 @@ def ask_all(pipeline: Pipeline, questions: list[GoldQuestion], k: int) -> list[Q
     return results
 
 
-def _git_commit() -> str:
+def git_commit() -> str:
     try:
         head = subprocess.run(
             ["git", "-C", str(REPO), "rev-parse", "--short=12", "HEAD"],
@@ -133,7 +133,7 @@ def fingerprint(
         "corpus": str(config.corpus),
         "corpus_version": corpus_version,
         "questions": f"{config.questions} (sha256 {questions_hash})",
-        "git": _git_commit(),
+        "git": git_commit(),
     }
 
 
