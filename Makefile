@@ -45,7 +45,7 @@ lint: venv
 	$(VENV)/bin/mypy core ingest assistant
 
 eval: venv
-	$(PY) -m eval
+	$(PY) -m eval --check-floors
 
 bench: venv
 	$(PY) -m eval.bench
