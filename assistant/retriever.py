@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 # Sentences fetched per passage candidate: passages have several sentences each, and the
 # sentence ranking should reach about as many distinct passages as the other two rankers.
 SENTENCES_PER_CANDIDATE = 3
+# Share of the shorter passage's words that makes another passage a near-copy of it.
+NEAR_COPY = 0.9
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ class HybridSearch:
             (self.settings.lexical_weight, [p.id for p, _ in lexical if p.id in pool]),
             (self.settings.sentence_weight, [pid for pid in sentences if pid in pool]),
         ]
-        fused = self._fuse(ranks)[:k]
+        fused = _distinct(self._fuse(ranks), pool, k)
         self._fill_sentences(qvec, [pid for pid, _ in fused], sentences)
         dense_sim = {p.id: s for p, s in dense}
         return [
@@ -138,6 +140,22 @@ class HybridSearch:
             for rank, pid in enumerate(ids, start=1):
                 scores[pid] = scores.get(pid, 0.0) + weight / (self.settings.rrf_k + rank)
         return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def _distinct(fused: list[tuple[str, float]], pool: dict[str, Passage], k: int) -> list[tuple[str, float]]:
+    """The best k, skipping near-copies of a passage already chosen (the same agreement as PDF
+    and as DOCX, extracted a little differently), so each slot shows something new."""
+    chosen: list[tuple[str, float]] = []
+    seen: list[set[str]] = []
+    for pid, score in fused:
+        words = set(tokens(pool[pid].text))
+        if any(len(words & other) >= NEAR_COPY * max(1, min(len(words), len(other))) for other in seen):
+            continue
+        chosen.append((pid, score))
+        seen.append(words)
+        if len(chosen) == k:
+            break
+    return chosen
 
 
 class HybridRetriever(BaseRetriever):
