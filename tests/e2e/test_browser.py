@@ -104,6 +104,22 @@ def server(bundled_store: Settings, tmp_path: Path) -> Iterator[Server]:
             process.wait()
 
 
+def _open_in_document(page: Any, citation: Any) -> None:
+    """Turn on "View in document" once the app is idle; a click landing while the answer's run
+    is still finishing can be replaced by that run, so check and try again (three times)."""
+    shown = citation.get_by_text("cited passage").or_(citation.get_by_role("img")).first
+    for _ in range(3):
+        page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=60_000)
+        if not shown.is_visible():
+            citation.get_by_text("View in document").click()
+        try:
+            shown.wait_for(timeout=30_000)
+            return
+        except Exception:  # playwright TimeoutError: the view did not appear yet
+            continue
+    shown.wait_for(timeout=1_000)
+
+
 def _squeezed(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
@@ -145,8 +161,7 @@ def test_sign_in_ask_and_open_a_citation_in_chromium(
             shown = [_squeezed(t) for t in citation.get_by_test_id("stMarkdownContainer").all_inner_texts()]
             stored = [_squeezed(p.text) for p in PassageStore(bundled_store, embedder).all_passages()]
             assert any(len(t) > 40 and t[:60] in s for t in shown for s in stored), shown
-            citation.get_by_text("View in document").click()
-            citation.get_by_text("cited passage").or_(citation.get_by_role("img")).first.wait_for()
+            _open_in_document(page, citation)
             _screenshots(page, citation, "citation")
 
             page.goto(f"{server.url}/training")  # a new session: signed out, page not open to it
