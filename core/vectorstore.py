@@ -111,6 +111,14 @@ class PassageStore:
                 return found
             offset += CHROMA_BATCH
 
+    def existing(self, ids: list[str]) -> set[str]:
+        """Which of these passage ids are already stored (without listing the whole store)."""
+        found: set[str] = set()
+        for start in range(0, len(ids), CHROMA_BATCH):
+            got = self.collection.get(ids=ids[start : start + CHROMA_BATCH], include=[])
+            found.update(got["ids"])
+        return found
+
     def upsert(
         self, passages: list[Passage], vectors: np.ndarray | None = None, sentences: bool = True
     ) -> None:

@@ -207,7 +207,7 @@ class Ingester:
     ) -> int:
         """Vectors first, then the registry in one transaction, then orphans: crash-safe order."""
         old_ids = self.registry.ids_of(item.source)
-        present = self.store.ids()
+        present = self.store.existing([p.id for p in passages])
         shared = self.registry.sources_of(p.id for p in passages if p.id in present)
         fresh = [p for p in passages if not (shared.get(p.id, []) and set(shared[p.id]) - {item.source})]
         self.store.upsert(fresh)
