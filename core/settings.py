@@ -58,6 +58,18 @@ class RetrievalSettings(BaseModel):
     history_turns: int = Field(2, ge=0, le=10)
 
 
+class StoreSettings(BaseModel):
+    """How the passage and sentence indexes are built. Chroma applies these only when it creates a
+    collection: an existing store keeps the values it was built with (`ingest --rebuild` empties
+    the collections but does not re-create them), so use a new data dir or collection name."""
+
+    # HNSW build breadth: neighbours weighed when linking each new vector. 200 (Chroma's default is
+    # 100) buys recall at the cost of slower writes; eval.bench builds its synthetic stores narrower.
+    ef_construction: int = Field(200, ge=1)
+    # HNSW links kept per vector (Chroma's default is 16); more links, better recall, larger index.
+    max_neighbors: int = Field(32, ge=2)
+
+
 class Settings(BaseSettings):
     """Everything configurable, built once at start and passed to whoever needs it."""
 
@@ -75,6 +87,7 @@ class Settings(BaseSettings):
     passage_overlap_tokens: int = Field(40, ge=0, le=128)
     retention_days: int = Field(2190, ge=1)  # six years, a common public-sector retention period
     retrieval: RetrievalSettings = RetrievalSettings()
+    store: StoreSettings = StoreSettings()
     llm: LLMSettings = LLMSettings()
     contacts: Contacts = Contacts()
 

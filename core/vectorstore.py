@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -14,6 +14,15 @@ from core.passage import Passage
 from core.sentences import split_sentences
 from core.settings import CHROMA_BATCH, Settings
 
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.collection_configuration import CreateHNSWConfiguration
+    from chromadb.api.models.Collection import Collection
+    from chromadb.api.types import Documents, Embeddings, Metadata, Where
+    from chromadb.base_types import InclusionExclusionOperator, LiteralValue
+
+log = logging.getLogger(__name__)
+
 # A sentence shorter than this many characters is a fragment (a heading, "and"), not evidence.
 MIN_SENTENCE_CHARS = 20
 
@@ -23,12 +32,6 @@ def passage_sentences(passage: Passage) -> list[str]:
     found = [s for s in split_sentences(passage.text.replace("\n", " ")) if len(s) >= MIN_SENTENCE_CHARS]
     return found or [passage.text]
 
-if TYPE_CHECKING:
-    from chromadb.api import ClientAPI
-    from chromadb.api.models.Collection import Collection
-
-log = logging.getLogger(__name__)
-
 
 class _EmbeddingFunction:
     """Hands Chroma our embedder so it never falls back to its own (which downloads a model)."""
@@ -36,14 +39,14 @@ class _EmbeddingFunction:
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
 
-    def __call__(self, input: list[str]) -> list[np.ndarray]:  # noqa: A002 - Chroma's name
+    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - Chroma's name
         return list(self._embedder.embed(list(input)))
 
     @staticmethod
     def name() -> str:
         return "sharecheck"
 
-    def embed_query(self, input: list[str]) -> list[np.ndarray]:  # noqa: A002
+    def embed_query(self, input: Documents) -> Embeddings:  # noqa: A002
         return self(input)
 
     def is_legacy(self) -> bool:
@@ -84,19 +87,22 @@ class PassageStore:
         self.sentences = self._collection(f"{settings.collection}_sentences")
 
     def _collection(self, name: str) -> Collection:
-        return self.client.get_or_create_collection(
+        hnsw: CreateHNSWConfiguration = {
+            "space": "cosine",
+            "ef_search": self.settings.retrieval.ef_search,
+            "ef_construction": self.settings.store.ef_construction,
+            "max_neighbors": self.settings.store.max_neighbors,
+        }
+        collection = self.client.get_or_create_collection(
             name=name,
+            # Chroma types this parameter for any Embeddable (texts or images); ours embeds texts
+            # only, as Chroma's own default embedding function does (it ignores the same error).
             embedding_function=_EmbeddingFunction(self.embedder),  # type: ignore[arg-type]
-            configuration={
-                "hnsw": {
-                    "space": "cosine",
-                    "ef_search": self.settings.retrieval.ef_search,
-                    "ef_construction": 200,
-                    "max_neighbors": 32,
-                }
-            },
+            configuration={"hnsw": hnsw},
             metadata={"embedder": self.embedder.name},
         )
+        _warn_if_built_otherwise(collection, hnsw)
+        return collection
 
     def count(self) -> int:
         return self.collection.count()
@@ -120,38 +126,49 @@ class PassageStore:
         return found
 
     def upsert(
-        self, passages: list[Passage], vectors: np.ndarray | None = None, sentences: bool = True
+        self,
+        passages: list[Passage],
+        vectors: np.ndarray | None = None,
+        sentence_vectors: Sequence[np.ndarray] | None = None,
     ) -> None:
-        """Write passages (and their sentences) in batches under Chroma's limit; upsert, so a
-        re-run never duplicates. Sentences are written first: a passage is only found once whole."""
-        if sentences:
-            self._upsert_sentences(passages)
+        """Write passages and their sentences, embedding what is not given; upsert, so a re-run
+        never duplicates. Sentences are written first: a passage is only found once whole.
+
+        `vectors` has a row per passage. `sentence_vectors` has an array per passage whose row j is
+        the vector of its j-th `passage_sentences`; an array with fewer rows stores only that many
+        leading sentences (eval.bench keeps its large synthetic stores small that way)."""
+        if vectors is not None and len(vectors) != len(passages):
+            raise ValueError(f"{len(vectors)} vectors given for {len(passages)} passages")
+        self._upsert_sentences(passages, sentence_vectors)
         if vectors is None:
             vectors = self.embedder.embed([p.embedding_text() for p in passages])
-        for start in range(0, len(passages), CHROMA_BATCH):
-            batch = passages[start : start + CHROMA_BATCH]
-            self.collection.upsert(
-                ids=[p.id for p in batch],
-                documents=[p.text for p in batch],
-                metadatas=[p.to_metadata() for p in batch],
-                embeddings=vectors[start : start + CHROMA_BATCH],  # type: ignore[arg-type]
-            )
+        metadatas: list[Metadata] = [p.to_metadata() for p in passages]
+        _write(
+            self.collection, [p.id for p in passages], [p.text for p in passages], metadatas, vectors
+        )
 
-    def _upsert_sentences(self, passages: list[Passage]) -> None:
-        rows = [
-            (f"{p.id}:{i}", sentence, p.id)
-            for p in passages
-            for i, sentence in enumerate(passage_sentences(p))
-        ]
-        vectors = self.embedder.embed([text for _, text, _ in rows])
-        for start in range(0, len(rows), CHROMA_BATCH):
-            batch = rows[start : start + CHROMA_BATCH]
-            self.sentences.upsert(
-                ids=[r[0] for r in batch],
-                documents=[r[1] for r in batch],
-                metadatas=[{"passage_id": r[2]} for r in batch],
-                embeddings=vectors[start : start + CHROMA_BATCH],  # type: ignore[arg-type]
-            )
+    def _upsert_sentences(
+        self, passages: list[Passage], given: Sequence[np.ndarray] | None
+    ) -> None:
+        if given is not None and len(given) != len(passages):
+            raise ValueError(f"sentence vectors given for {len(given)} of {len(passages)} passages")
+        ids: list[str] = []
+        texts: list[str] = []
+        metadatas: list[Metadata] = []
+        for index, passage in enumerate(passages):
+            sentences = passage_sentences(passage)
+            if given is not None:
+                if len(given[index]) > len(sentences):
+                    raise ValueError(
+                        f"{len(given[index])} sentence vectors given for passage {passage.id}, "
+                        f"which has {len(sentences)} sentences"
+                    )
+                sentences = sentences[: len(given[index])]
+            ids += [f"{passage.id}:{i}" for i in range(len(sentences))]
+            texts += sentences
+            metadatas += [{"passage_id": passage.id} for _ in sentences]
+        vectors = self.embedder.embed(texts) if given is None else _stacked(given)
+        _write(self.sentences, ids, texts, metadatas, vectors)
 
     def update_metadata(self, passages: list[Passage]) -> None:
         for start in range(0, len(passages), CHROMA_BATCH):
@@ -165,33 +182,21 @@ class PassageStore:
         for start in range(0, len(ids), CHROMA_BATCH):
             batch = ids[start : start + CHROMA_BATCH]
             self.collection.delete(ids=batch)
-            self.sentences.delete(where={"passage_id": {"$in": batch}})
+            self.sentences.delete(where=_of_passages(batch))
 
     def sentence_search(self, vector: np.ndarray, n: int) -> list[tuple[str, str, float]]:
         """Nearest sentences: (passage id, sentence, cosine similarity)."""
-        total = self.sentences.count()
-        if total == 0:
-            return []
-        got = self.sentences.query(
-            query_embeddings=[vector],  # type: ignore[list-item]
-            n_results=min(n, total),
-            include=["documents", "metadatas", "distances"],
-        )
         return [
-            (str((meta or {})["passage_id"]), doc or "", 1.0 - float(dist))
-            for doc, meta, dist in zip(
-                (got["documents"] or [[]])[0], (got["metadatas"] or [[]])[0],
-                (got["distances"] or [[]])[0], strict=True,
-            )
-        ]  # fmt: skip
+            (str(meta["passage_id"]), sentence, similarity)
+            for sentence, meta, similarity in _nearest(self.sentences, vector, n)
+        ]
 
     def sentence_vectors(self, passage_ids: list[str]) -> dict[str, tuple[list[str], np.ndarray]]:
         """The stored sentences and vectors of some passages, in sentence order."""
         if not passage_ids:
             return {}
         got = self.sentences.get(
-            where={"passage_id": {"$in": passage_ids}},
-            include=["documents", "metadatas", "embeddings"],
+            where=_of_passages(passage_ids), include=["documents", "metadatas", "embeddings"]
         )
         rows: dict[str, list[tuple[int, str, np.ndarray]]] = {}
         for sid, doc, meta, vec in zip(
@@ -234,19 +239,81 @@ class PassageStore:
         self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
     ) -> list[tuple[Passage, float]]:
         """Nearest passages to a query vector, with cosine similarity."""
-        total = self.count()
-        if total == 0:
-            return []
-        got = self.collection.query(
-            query_embeddings=[vector],  # type: ignore[list-item]
-            n_results=min(n, total),
-            where=where or None,
-            include=["documents", "metadatas", "distances"],
-        )
-        docs = (got["documents"] or [[]])[0]
-        metas = (got["metadatas"] or [[]])[0]
-        dists = (got["distances"] or [[]])[0]
         return [
-            (Passage.from_record(doc or "", dict(meta or {})), 1.0 - float(dist))
-            for doc, meta, dist in zip(docs, metas, dists, strict=True)
+            (Passage.from_record(text, dict(meta)), similarity)
+            for text, meta, similarity in _nearest(self.collection, vector, n, where or None)
         ]
+
+
+def _write(
+    collection: Collection,
+    ids: list[str],
+    documents: list[str],
+    metadatas: list[Metadata],
+    vectors: np.ndarray,
+) -> None:
+    """Upsert rows in batches under Chroma's per-call limit."""
+    for start in range(0, len(ids), CHROMA_BATCH):
+        end = start + CHROMA_BATCH
+        collection.upsert(
+            ids=ids[start:end],
+            documents=documents[start:end],
+            metadatas=metadatas[start:end],
+            embeddings=vectors[start:end],
+        )
+
+
+def _stacked(arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """Per-passage sentence vectors as one array of rows (an empty list gives no rows)."""
+    return np.concatenate(arrays) if len(arrays) else np.zeros((0, 0), dtype=np.float32)
+
+
+def _nearest(
+    collection: Collection, vector: np.ndarray, n: int, where: Where | None = None
+) -> list[tuple[str, Metadata, float]]:
+    """The n records nearest a vector: (document, metadata, cosine similarity), nearest first."""
+    total = collection.count()
+    if total == 0:
+        return []
+    got = collection.query(
+        query_embeddings=[vector],
+        n_results=min(n, total),
+        where=where,
+        include=["documents", "metadatas", "distances"],
+    )
+    documents = (got["documents"] or [[]])[0]
+    metadatas = (got["metadatas"] or [[]])[0]
+    distances = (got["distances"] or [[]])[0]
+    return [
+        (text or "", meta or {}, 1.0 - float(distance))
+        for text, meta, distance in zip(documents, metadatas, distances, strict=True)
+    ]
+
+
+def _of_passages(passage_ids: list[str]) -> Where:
+    """A filter for the sentence rows of these passages."""
+    among: list[LiteralValue] = list(passage_ids)
+    selector: dict[InclusionExclusionOperator, list[LiteralValue]] = {"$in": among}
+    return {"passage_id": selector}
+
+
+# What Chroma fixes when it creates a collection and ignores on every later open.
+_BUILD_KEYS = ("space", "ef_search", "ef_construction", "max_neighbors")
+
+
+def _warn_if_built_otherwise(collection: Collection, wanted: CreateHNSWConfiguration) -> None:
+    """Say so when settings ask for an index other than the one the existing collection has."""
+    built = collection.configuration_json.get("hnsw") or {}
+    differing = {
+        key: (built.get(key), wanted.get(key))
+        for key in _BUILD_KEYS
+        if key in built and built.get(key) != wanted.get(key)
+    }
+    if differing:
+        log.warning(
+            "collection %s keeps the HNSW index it was built with, not the settings (built, set): "
+            "%s; Chroma applies them only when it creates a collection, so ingest into a new data "
+            "dir or collection name to use them",
+            collection.name,
+            differing,
+        )

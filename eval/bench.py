@@ -20,15 +20,16 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 import numpy as np
 
-from core.embedding import DIMENSIONS, MiniLMEmbedder
+from core.embedding import DIMENSIONS, Embedder, MiniLMEmbedder
 from core.lexical import LexicalIndex
 from core.passage import Passage
-from core.settings import CHROMA_BATCH, Settings
-from core.vectorstore import PassageStore
+from core.settings import Settings
+from core.vectorstore import PassageStore, passage_sentences
 from eval.metrics import percentile
 from eval.questions import load_questions
 from eval.run import (
@@ -52,9 +53,10 @@ TIMED_PASSES = 2
 # Cold starts of the CLI measured; the second shows the OS file cache warm.
 CLI_RUNS = 2
 SEED = 7
-# HNSW build breadth of the synthetic stores. The app's 200 makes 400k random vectors (100k
-# passages and their sentences) take over 20 minutes to insert on 2 cores; query cost is set by
-# ef_search and max_neighbors, which stay the app's, so the figures still show its search.
+# HNSW build breadth of the synthetic stores (settings.store.ef_construction). The app's 200 makes
+# 400k random vectors (100k passages and their sentences) take over 20 minutes to insert on 2
+# cores; query cost is set by ef_search and max_neighbors, which stay the app's, so the figures
+# still show its search.
 SYNTHETIC_EF_CONSTRUCTION = 16
 # Sentence vectors stored per synthetic passage (real passages have three to eight). One keeps
 # 100k passages loadable in minutes; HNSW search cost grows with the log of the count, so this
@@ -142,9 +144,7 @@ def peak_rss_mb() -> float:
 
 
 # -- ingest -------------------------------------------------------------------------------------
-def bench_ingest(
-    name: str, corpus: Path, data_dir: Path, embedder: MiniLMEmbedder
-) -> list[IngestFigure]:
+def bench_ingest(name: str, corpus: Path, data_dir: Path, embedder: Embedder) -> list[IngestFigure]:
     """A cold ingest into an empty store, then the same again with nothing changed."""
     settings = eval_settings(data_dir, 5)
     figures = []
@@ -241,48 +241,24 @@ def unit_vectors(rows: int, rng: np.random.Generator) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def open_synthetic_store(settings: Settings, embedder: MiniLMEmbedder) -> PassageStore:
-    """An empty store whose collections are the app's, but built with a narrower HNSW search."""
-    from core.vectorstore import _EmbeddingFunction
-
-    store = PassageStore(settings, embedder)
-    for collection in (store.collection, store.sentences):
-        hnsw = dict(collection.configuration_json["hnsw"])
-        kept = {key: hnsw[key] for key in ("space", "ef_search", "max_neighbors")}
-        name, metadata = collection.name, collection.metadata
-        store.client.delete_collection(name)
-        store.client.create_collection(
-            name,
-            configuration={"hnsw": kept | {"ef_construction": SYNTHETIC_EF_CONSTRUCTION}},  # type: ignore[arg-type]
-            metadata=metadata,
-            embedding_function=_EmbeddingFunction(embedder),  # type: ignore[arg-type]
-        )
-    return PassageStore(settings, embedder, client=store.client)
+def synthetic_settings(data_dir: Path) -> Settings:
+    """The app's settings on a synthetic store's data dir, building its index narrower."""
+    settings = eval_settings(data_dir, 5)
+    store = settings.store.model_copy(update={"ef_construction": SYNTHETIC_EF_CONSTRUCTION})
+    return settings.model_copy(update={"store": store})
 
 
 def add_synthetic(store: PassageStore, passages: list[Passage], rng: np.random.Generator) -> int:
-    """Passages with random vectors, and their sentences likewise; returns sentences written."""
-    from core.vectorstore import passage_sentences
-
-    store.upsert(passages, unit_vectors(len(passages), rng), sentences=False)
-    rows = [
-        (f"{p.id}:{i}", s, p.id)
-        for p in passages
-        for i, s in enumerate(passage_sentences(p)[:SYNTHETIC_SENTENCE_ROWS])
-    ]
-    vectors = unit_vectors(len(rows), rng)
-    for start in range(0, len(rows), CHROMA_BATCH):
-        batch = rows[start : start + CHROMA_BATCH]
-        store.sentences.upsert(
-            ids=[r[0] for r in batch],
-            documents=[r[1] for r in batch],
-            metadatas=[{"passage_id": r[2]} for r in batch],
-            embeddings=vectors[start : start + CHROMA_BATCH],  # type: ignore[arg-type]
-        )
+    """Passages with random vectors, and their first sentences likewise; returns sentences written."""
+    vectors = unit_vectors(len(passages), rng)
+    counts = [min(SYNTHETIC_SENTENCE_ROWS, len(passage_sentences(p))) for p in passages]
+    rows = unit_vectors(sum(counts), rng)
+    bounds = pairwise(accumulate(counts, initial=0))
+    store.upsert(passages, vectors, [rows[start:end] for start, end in bounds])
     return len(rows)
 
 
-def time_answers(settings: Settings, embedder: MiniLMEmbedder, questions: list[str]) -> list[float]:
+def time_answers(settings: Settings, embedder: Embedder, questions: list[str]) -> list[float]:
     """Answer.elapsed_ms of each question, asked warm through the app's code path."""
     from assistant.wiring import open_assistant
 
@@ -298,11 +274,11 @@ def time_answers(settings: Settings, embedder: MiniLMEmbedder, questions: list[s
 
 
 def bench_scale(
-    data_dir: Path, embedder: MiniLMEmbedder, questions: list[str], scales: tuple[int, ...]
+    data_dir: Path, embedder: Embedder, questions: list[str], scales: tuple[int, ...]
 ) -> list[LatencyFigure]:
     """Grow one synthetic store through the scale points, timing answers at each."""
-    settings = eval_settings(data_dir, 5)
-    store = open_synthetic_store(settings, embedder)
+    settings = synthetic_settings(data_dir)
+    store = PassageStore(settings, embedder)
     rng = np.random.default_rng(SEED)
     figures: list[LatencyFigure] = []
     held, sentences = 0, 0
@@ -463,8 +439,9 @@ def run_bench(args: argparse.Namespace) -> BenchResult:
     result.notes.append(
         "latency points: synthetic passages with random unit vectors, "
         f"{SYNTHETIC_SENTENCE_ROWS} sentence vector per passage, HNSW ef_construction "
-        f"{SYNTHETIC_EF_CONSTRUCTION} (the app builds with 200); ef_search, max_neighbors, BM25 "
-        "and the answer path are the app's; questions embedded with the real model"
+        f"{SYNTHETIC_EF_CONSTRUCTION} (the app builds with {Settings().store.ef_construction}); "
+        "ef_search, max_neighbors, BM25 and the answer path are the app's; questions embedded "
+        "with the real model"
     )
     with tempfile.TemporaryDirectory(prefix="sharecheck-bench-") as tmp:
         # Scale points first, while the process holds nothing else.

@@ -66,7 +66,8 @@ def _read_pdf(path: Path, source: str) -> RawDocument:
         for index, (text, sizes) in enumerate(pages):
             label = labels[index] if index < len(labels) else str(index + 1)
             blocks.extend(_pdf_lines(text, sizes, levels, index + 1, label))
-        title = str((reader.metadata or {}).get("/Title") or "")
+        info = reader.metadata
+        title = str(info.get("/Title") or "") if info is not None else ""
     except UnreadableDocument:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:

@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from core.embedding import HashingEmbedder
+from core.vectorstore import PassageStore, passage_sentences
 from eval.bench import (
     SYNTHETIC_EF_CONSTRUCTION,
     BenchResult,
@@ -17,8 +19,8 @@ from eval.bench import (
     disk_mb,
     machine_info,
     markdown,
-    open_synthetic_store,
     synthetic_passages,
+    synthetic_settings,
     to_json,
     unit_vectors,
 )
@@ -41,14 +43,31 @@ def test_unit_vectors_have_unit_length() -> None:
 
 
 def test_synthetic_store_keeps_the_apps_search_settings(tmp_path: Path) -> None:
-    settings = eval_settings(tmp_path / "data", 5)
-    store = open_synthetic_store(settings, HashingEmbedder())  # type: ignore[arg-type]
-    written = add_synthetic(store, synthetic_passages(50), np.random.default_rng(1))
+    app = eval_settings(tmp_path / "data", 5)
+    store = PassageStore(synthetic_settings(tmp_path / "data"), HashingEmbedder())
+    passages = synthetic_passages(50)
+    written = add_synthetic(store, passages, np.random.default_rng(1))
     assert store.count() == 50 and store.sentences.count() == written == 50
-    hnsw = store.collection.configuration_json["hnsw"]
-    assert hnsw["ef_construction"] == SYNTHETIC_EF_CONSTRUCTION
-    assert hnsw["ef_search"] == settings.retrieval.ef_search and hnsw["space"] == "cosine"
+    found = store.sentence_vectors([passages[0].id])[passages[0].id]
+    assert found[0] == passage_sentences(passages[0])[:1] and found[1].shape == (1, 384)
+    for collection in (store.collection, store.sentences):
+        hnsw = collection.configuration_json["hnsw"]
+        assert hnsw["ef_construction"] == SYNTHETIC_EF_CONSTRUCTION
+        assert hnsw["ef_search"] == app.retrieval.ef_search and hnsw["space"] == "cosine"
+        assert hnsw["max_neighbors"] == app.store.max_neighbors
     assert disk_mb(tmp_path / "data") > 0
+
+
+def test_store_rejects_vectors_that_do_not_match_the_passages(tmp_path: Path) -> None:
+    store = PassageStore(eval_settings(tmp_path / "data", 5), HashingEmbedder())
+    passages = synthetic_passages(3)
+    rng = np.random.default_rng(1)
+    with pytest.raises(ValueError, match="2 vectors given for 3 passages"):
+        store.upsert(passages, unit_vectors(2, rng))
+    too_many = [unit_vectors(len(passage_sentences(p)) + 1, rng) for p in passages]
+    with pytest.raises(ValueError, match="sentence vectors given for passage"):
+        store.upsert(passages, unit_vectors(3, rng), too_many)
+    assert store.count() == 0 and store.sentences.count() == 0
 
 
 def test_report_tables_and_json() -> None:
