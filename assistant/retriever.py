@@ -1,4 +1,13 @@
-"""Hybrid retrieval: dense (Chroma) + BM25 + best-sentence similarity, fused by reciprocal rank."""
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates, scored on three signals and fused.
+
+The signals, each standardised over the candidate pool and added with its weight:
+- dense: cosine similarity of the passage (heading context + text) to the whole question;
+- lexical: BM25 of the question with the documents' words for staff wording (assistant/query.py);
+- parts: mean similarity of the passage to each sentence of the question on its own, so the
+  question asked at the end of a long story counts as much as the story.
+Weighted score fusion beat reciprocal rank fusion of the same lists, and a best-sentence ranking
+that helped the dev set did not help a blind set: see the note in eval/README.md.
+"""
 
 from __future__ import annotations
 
@@ -22,9 +31,6 @@ from core.vectorstore import PassageStore
 
 log = logging.getLogger(__name__)
 
-# Sentences fetched per passage candidate: passages have several sentences each, and the
-# sentence ranking should reach about as many distinct passages as the other two rankers.
-SENTENCES_PER_CANDIDATE = 3
 # Share of the shorter passage's words that makes another passage a near-copy of it.
 NEAR_COPY = 0.9
 
@@ -47,12 +53,11 @@ class Filters:
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved passage with its fused score and the evidence for it."""
+    """A retrieved passage with its fused score and its cosine similarity to the question."""
 
     passage: Passage
     score: float
-    similarity: float  # best cosine similarity of the passage or one of its sentences
-    best_sentence: str = ""
+    similarity: float
 
 
 class HybridSearch:
@@ -76,25 +81,29 @@ class HybridSearch:
         k = k or self.settings.top_k
         filters = filters or Filters(exclude_past_review=self.settings.exclude_past_review)
         n = self.settings.candidates
-        qvec = self.embedder.embed([query.text])[0]
-        dense = self.store.search(qvec, n, self._where(filters))
-        lexical = self._lexical(query.text, n)
-        sentences = self._sentences(qvec, n * SENTENCES_PER_CANDIDATE)
-        pool = {p.id: p for p, _ in dense} | {p.id: p for p, _ in lexical}
-        pool |= {p.id: p for p in self.store.get([pid for pid in sentences if pid not in pool])}
-        pool = {pid: p for pid, p in pool.items() if filters.allows(p)}
-        ranks = [
-            (self.settings.dense_weight, [p.id for p, _ in dense if p.id in pool]),
-            (self.settings.lexical_weight, [p.id for p, _ in lexical if p.id in pool]),
-            (self.settings.sentence_weight, [pid for pid in sentences if pid in pool]),
+        parts = list(query.parts) or [query.text]
+        vectors = self.embedder.embed([query.text, *parts])
+        where = self._where(filters)
+        pool: dict[str, Passage] = {}
+        for vector in vectors[: 1 + len(parts)]:
+            pool |= {p.id: p for p, _ in self.store.search(vector, n, where)}
+        found = self.lexical.search(tokens(query.text), n) if self.lexical else []
+        pool |= {p.id: p for p in self.store.get([pid for pid, _ in found if pid not in pool])}
+        ids = [pid for pid, p in pool.items() if filters.allows(p)]
+        if not ids:
+            return []
+        matrix = self.store.vectors(ids)
+        dense = matrix @ vectors[0]
+        signals = [
+            (self.settings.dense_weight, dense),
+            (self.settings.lexical_weight, np.asarray(self._bm25(query.text, ids))),
+            (self.settings.parts_weight, (matrix @ vectors[1:].T).mean(axis=1)),
         ]
-        fused = _distinct(self._fuse(ranks), pool, k)
-        self._fill_sentences(qvec, [pid for pid, _ in fused], sentences)
-        dense_sim = {p.id: s for p, s in dense}
-        return [
-            Hit(pool[pid], score, max(sentences[pid][0], dense_sim.get(pid, 0.0)), sentences[pid][1])
-            for pid, score in fused
-        ]
+        fused = np.sum([weight * _standardised(values) for weight, values in signals], axis=0)
+        order = np.argsort(-fused, kind="stable")
+        ranked = [(ids[i], float(fused[i])) for i in order]
+        similarity = dict(zip(ids, dense.tolist(), strict=True))
+        return [Hit(pool[pid], score, similarity[pid]) for pid, score in _distinct(ranked, pool, k)]
 
     def _where(self, filters: Filters) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
@@ -106,50 +115,31 @@ class HybridSearch:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
-    def _lexical(self, text: str, n: int) -> list[tuple[Passage, float]]:
-        if self.lexical is None:
-            return []
-        found = self.lexical.search(tokens(text), n)
-        passages = {p.id: p for p in self.store.get([pid for pid, _ in found])}
-        return [(passages[pid], s) for pid, s in found if pid in passages]
-
-    def _sentences(self, qvec: np.ndarray, n: int) -> dict[str, tuple[float, str]]:
-        """Passages ranked by their best sentence: {passage id: (similarity, sentence)}."""
-        best: dict[str, tuple[float, str]] = {}
-        for pid, sentence, sim in self.store.sentence_search(qvec, n):
-            if pid not in best or sim > best[pid][0]:
-                best[pid] = (sim, sentence)
-        return dict(sorted(best.items(), key=lambda item: -item[1][0]))
-
-    def _fill_sentences(
-        self, qvec: np.ndarray, ids: list[str], best: dict[str, tuple[float, str]]
-    ) -> None:
-        """Best sentence of returned passages that the sentence search did not reach."""
-        missing = [pid for pid in ids if pid not in best]
-        for pid, (texts, vectors) in self.store.sentence_vectors(missing).items():
-            sims = vectors @ qvec
-            top = int(np.argmax(sims))
-            best[pid] = (float(sims[top]), texts[top])
-        for pid in missing:
-            best.setdefault(pid, (0.0, ""))
-
-    def _fuse(self, ranks: list[tuple[float, list[str]]]) -> list[tuple[str, float]]:
-        """Reciprocal rank fusion: each list adds weight / (rrf_k + rank)."""
-        scores: dict[str, float] = {}
-        for weight, ids in ranks:
-            for rank, pid in enumerate(ids, start=1):
-                scores[pid] = scores.get(pid, 0.0) + weight / (self.settings.rrf_k + rank)
-        return sorted(scores.items(), key=lambda item: -item[1])
+    def _bm25(self, text: str, ids: list[str]) -> list[float]:
+        return self.lexical.scores(tokens(text), ids) if self.lexical else [0.0] * len(ids)
 
 
-def _distinct(fused: list[tuple[str, float]], pool: dict[str, Passage], k: int) -> list[tuple[str, float]]:
+def _standardised(values: np.ndarray) -> np.ndarray:
+    """Mean 0 and standard deviation 1 over the pool, so signals on different scales (cosine,
+    BM25) add fairly; a signal that says nothing (all equal, or no lexical index) adds 0."""
+    spread = float(values.std())
+    if spread < 1e-9:
+        return np.zeros_like(values, dtype=np.float64)
+    return (values - values.mean()) / spread
+
+
+def _distinct(
+    fused: list[tuple[str, float]], pool: dict[str, Passage], k: int
+) -> list[tuple[str, float]]:
     """The best k, skipping near-copies of a passage already chosen (the same agreement as PDF
     and as DOCX, extracted a little differently), so each slot shows something new."""
     chosen: list[tuple[str, float]] = []
     seen: list[set[str]] = []
     for pid, score in fused:
         words = set(tokens(pool[pid].text))
-        if any(len(words & other) >= NEAR_COPY * max(1, min(len(words), len(other))) for other in seen):
+        if any(
+            len(words & other) >= NEAR_COPY * max(1, min(len(words), len(other))) for other in seen
+        ):
             continue
         chosen.append((pid, score))
         seen.append(words)

@@ -151,8 +151,9 @@ class Assistant:
     def _abstain_reason(self, question: str, history: list[Turn], hits: list[Hit]) -> str:
         if not hits:
             return "nothing in the store matched"
-        # Read with abbreviations expanded: "ASC is shut, who do I ring?" is about social care.
-        context = expand(" ".join([t.question for t in history[-1:]] + [question]))
+        # Read with abbreviations and everyday subject words expanded: "ASC is shut, who do I
+        # ring?" is about social care, "can I tell the cops?" about sharing.
+        context = expand(" ".join([t.question for t in history[-1:]] + [question]), phrasing=False)
         if not in_scope(context):
             return "it is not about sharing people's information"
         best = max(h.similarity for h in hits)

@@ -22,6 +22,7 @@ def _bm25s():  # type: ignore[no-untyped-def]
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     return bm25s
 
+
 # Heading words (title and section path) count this many times: a clause's heading says what it
 # is about more surely than any one word of its body.
 HEADING_WEIGHT = 2
@@ -61,6 +62,7 @@ class LexicalIndex:
         self.ids = ids
         self.retriever = retriever
         self.version = version
+        self._position: dict[str, int] | None = None
 
     @classmethod
     def build(cls, passages: Iterable[Passage], version: str) -> LexicalIndex:
@@ -97,6 +99,17 @@ class LexicalIndex:
             bm25s.BM25.load(str(folder), show_progress=False) if meta["ids"] else bm25s.BM25()
         )
         return cls(meta["ids"], retriever, meta["version"])
+
+    def scores(self, query_tokens: list[str], ids: list[str]) -> list[float]:
+        """BM25 score of each of these passages for the query (0.0 for a passage not indexed)."""
+        vocab = getattr(self.retriever, "vocab_dict", {}) or {}
+        known = [t for t in query_tokens if t in vocab]
+        if not self.ids or not known:
+            return [0.0] * len(ids)
+        if self._position is None:
+            self._position = {pid: i for i, pid in enumerate(self.ids)}
+        every = self.retriever.get_scores(known)  # type: ignore[attr-defined]
+        return [float(every[self._position[pid]]) if pid in self._position else 0.0 for pid in ids]
 
     def search(self, query_tokens: list[str], n: int) -> list[tuple[str, float]]:
         if not self.ids or not query_tokens:

@@ -77,7 +77,14 @@ class Registry:
             "SELECT source, root, doc_hash, meta_hash, title, kind, version, effective_date,"
             " review_date, parties, passages, ingested_at FROM documents ORDER BY source"
         ).fetchall()
-        return [DocumentRecord(*r[:9], tuple(json.loads(r[9])), *r[10:]) for r in rows]
+        return [
+            DocumentRecord(
+                source=r[0], root=r[1], doc_hash=r[2], meta_hash=r[3], title=r[4], kind=r[5],
+                version=r[6], effective_date=r[7], review_date=r[8],
+                parties=tuple(json.loads(r[9])), passages=r[10], ingested_at=r[11],
+            )  # fmt: skip
+            for r in rows
+        ]
 
     def document(self, source: str) -> DocumentRecord | None:
         return next((d for d in self.documents() if d.source == source), None)

@@ -42,13 +42,12 @@ class RetrievalSettings(BaseModel):
     """Numbers that decide which passages an answer may cite; each is recorded with the answer."""
 
     top_k: int = Field(5, ge=1, le=50)
-    # Candidates each ranker contributes before fusion; 40 keeps fusion cheap and recall high.
+    # Candidates each search (whole question, each part, BM25) adds to the pool that is scored.
     candidates: int = Field(40, ge=5, le=500)
+    # Weights of the standardised signals added to rank the pool (assistant/retriever.py).
     dense_weight: float = Field(1.0, ge=0.0)
     lexical_weight: float = Field(1.0, ge=0.0)
-    sentence_weight: float = Field(1.0, ge=0.0)
-    # Reciprocal rank fusion constant; 60 is the value from Cormack et al. (2009).
-    rrf_k: int = Field(60, ge=1)
+    parts_weight: float = Field(1.0, ge=0.0)
     # HNSW search breadth; Chroma's default (10) loses recall, measured in eval.bench.
     ef_search: int = Field(200, ge=10)
     # Cosine similarity of the best passage below which the documents are taken not to cover the

@@ -29,7 +29,9 @@ MIN_SENTENCE_CHARS = 20
 
 def passage_sentences(passage: Passage) -> list[str]:
     """The sentences of a passage as embedded on their own; always at least one."""
-    found = [s for s in split_sentences(passage.text.replace("\n", " ")) if len(s) >= MIN_SENTENCE_CHARS]
+    found = [
+        s for s in split_sentences(passage.text.replace("\n", " ")) if len(s) >= MIN_SENTENCE_CHARS
+    ]
     return found or [passage.text]
 
 
@@ -144,7 +146,11 @@ class PassageStore:
             vectors = self.embedder.embed([p.embedding_text() for p in passages])
         metadatas: list[Metadata] = [p.to_metadata() for p in passages]
         _write(
-            self.collection, [p.id for p in passages], [p.text for p in passages], metadatas, vectors
+            self.collection,
+            [p.id for p in passages],
+            [p.text for p in passages],
+            metadatas,
+            vectors,
         )
 
     def _upsert_sentences(
@@ -208,7 +214,10 @@ class PassageStore:
         out = {}
         for pid, items in rows.items():
             items.sort(key=lambda item: item[0])
-            out[pid] = ([t for _, t, _ in items], np.asarray([v for _, _, v in items], dtype=np.float32))
+            out[pid] = (
+                [t for _, t, _ in items],
+                np.asarray([v for _, _, v in items], dtype=np.float32),
+            )
         return out
 
     def get(self, ids: list[str]) -> list[Passage]:
@@ -222,6 +231,19 @@ class PassageStore:
             )
         }
         return [by_id[i] for i in ids if i in by_id]
+
+    def vectors(self, ids: list[str]) -> np.ndarray:
+        """The stored passage vectors of these ids, a row each in the order asked (unit length,
+        so a dot product with a query vector is the cosine similarity)."""
+        if not ids:
+            return np.zeros((0, 0), dtype=np.float32)
+        got = self.collection.get(ids=ids, include=["embeddings"])
+        stored = got["embeddings"] if got["embeddings"] is not None else []
+        by_id = dict(zip(got["ids"], stored, strict=True))
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            raise KeyError(f"passages not in the store: {', '.join(missing[:3])}")
+        return np.asarray([by_id[i] for i in ids], dtype=np.float32)
 
     def all_passages(self) -> Iterator[Passage]:
         offset = 0

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,8 @@ from assistant.wiring import open_assistant
 from core.embedding import MiniLMEmbedder
 from core.settings import Settings
 from tests.conftest import PROJECT, SHARED_DEV
+
+AUTHORED = PROJECT / "eval" / "gold" / "shared-authored.jsonl"
 
 pytestmark = pytest.mark.slow
 
@@ -99,15 +102,29 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"(\w)-\s+(\w)", r"\1\2", text).lower().split())
 
 
-def test_real_dev_questions_find_their_evidence(shared_store: Settings, embedder: MiniLMEmbedder) -> None:
-    """Most answerable dev questions cite a passage holding an evidence phrase (see eval/)."""
-    assistant = open_assistant(shared_store, embedder, with_log=False)
-    questions = [json.loads(line) for line in SHARED_DEV.read_text().splitlines() if line.strip()]
+def _hit_rate(assistant: Assistant, path: Path) -> float:
+    questions = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     answerable = [q for q in questions if q["answerable"]]
     hits = 0
     for q in answerable:
         answer = assistant.ask(q["question"], log_answer=False)
         cited = [_norm(c.passage.text) for c in answer.citations]
         hits += any(_norm(ev) in text for ev in q["evidence"] for text in cited)
-    # Measured 0.75 when written (the tutorial pipeline: 0.62); a floor, not a target.
-    assert hits / len(answerable) >= 0.65
+    return hits / len(answerable)
+
+
+def test_real_dev_questions_find_their_evidence(shared_store: Settings, embedder: MiniLMEmbedder) -> None:
+    """Most answerable dev questions cite a passage holding an evidence phrase (see eval/)."""
+    assistant = open_assistant(shared_store, embedder, with_log=False)
+    # Measured 0.71 (the tutorial pipeline: 0.50 on the same store); a floor, not a target.
+    assert _hit_rate(assistant, SHARED_DEV) >= 0.65
+
+
+def test_blind_questions_on_the_shared_corpus_find_their_evidence(
+    shared_store: Settings, embedder: MiniLMEmbedder
+) -> None:
+    """eval/gold/shared-authored.jsonl was written from the documents without running the
+    retriever, so it stands in for questions nobody has tuned against (see eval/README.md)."""
+    assistant = open_assistant(shared_store, embedder, with_log=False)
+    # Measured 0.65 (0.52 before score fusion with question parts); a floor, not a target.
+    assert _hit_rate(assistant, AUTHORED) >= 0.58

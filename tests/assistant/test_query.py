@@ -1,0 +1,63 @@
+"""What is searched for a question, and whether it is about sharing at all: no model needed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.query import build_query, expand, parts
+from assistant.retriever import _standardised
+from assistant.scope import in_scope
+
+
+def test_a_story_then_a_question_is_searched_in_parts() -> None:
+    question = (
+        "Went to a flat rammed with stuff, the chap can barely reach the cooker - "
+        "he says no to any help. Can I tell adult social care anyway?"
+    )
+    found = parts(question)
+    assert len(found) == 3
+    assert found[-1].startswith("Can I tell adult social care anyway?")
+    # Each part carries the documents' wording for its own slang, not the others'.
+    assert "hoarding" in found[0] and "hoarding" not in found[-1]
+    assert "refuses consent" in found[1]
+
+
+def test_a_one_line_question_is_one_part_and_tiny_fragments_are_not_parts() -> None:
+    assert parts("Can we share a SAR with the police?") == (
+        expand("Can we share a SAR with the police?"),
+    )
+    assert len(parts("Help. Who is the DPO?")) == 1
+
+
+def test_follow_up_parts_include_the_earlier_question() -> None:
+    from assistant.answer import Turn
+
+    history = [Turn("Can I refer a hoarder to adult social care without consent?", "...")]
+    query = build_query("what if he says no?", history)
+    assert query.used_history
+    assert any("hoarder" in part for part in query.parts)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["tell us a joke to cheer the watch up", "what's the weather like in Hull on Saturday night?",
+     "how many days annual leave does the fire service give new starters?"],
+)  # fmt: skip
+def test_everyday_wording_alone_does_not_make_a_question_about_sharing(question: str) -> None:
+    assert not in_scope(expand(question, phrasing=False))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["can I tell the cops what I saw?", "the ASC duty line is shut, who do I ring?",
+     "bloke's kids are being knocked about"],
+)  # fmt: skip
+def test_everyday_words_for_the_subject_count_as_about_sharing(question: str) -> None:
+    assert in_scope(expand(question, phrasing=False))
+
+
+def test_a_signal_that_says_nothing_adds_nothing() -> None:
+    assert not _standardised(np.array([2.0, 2.0, 2.0])).any()
+    scaled = _standardised(np.array([1.0, 2.0, 3.0]))
+    assert scaled.mean() == pytest.approx(0.0) and scaled.std() == pytest.approx(1.0)
