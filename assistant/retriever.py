@@ -85,10 +85,10 @@ class HybridSearch:
         vectors = self.embedder.embed([query.text, *parts])
         where = self._where(filters)
         pool: dict[str, Passage] = {}
-        for vector in vectors[: 1 + len(parts)]:
-            pool |= {p.id: p for p, _ in self.store.search(vector, n, where)}
-        found = self.lexical.search(tokens(query.text), n) if self.lexical else []
-        pool |= {p.id: p for p in self.store.get([pid for pid, _ in found if pid not in pool])}
+        for nearest in self.store.search_many(list(vectors), n, where):
+            pool |= {p.id: p for p, _ in nearest}
+        lexical = self.lexical.search(tokens(query.text), n) if self.lexical else []
+        pool |= {p.id: p for p in self.store.get([pid for pid, _ in lexical if pid not in pool])}
         ids = [pid for pid, p in pool.items() if filters.allows(p)]
         if not ids:
             return []

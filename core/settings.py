@@ -58,7 +58,7 @@ class RetrievalSettings(BaseModel):
 
 
 class StoreSettings(BaseModel):
-    """How the passage and sentence indexes are built. Chroma applies these only when it creates a
+    """How the passage index is built. Chroma applies these only when it creates a
     collection: an existing store keeps the values it was built with (`ingest --rebuild` empties
     the collections but does not re-create them), so use a new data dir or collection name."""
 

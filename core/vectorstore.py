@@ -11,7 +11,6 @@ import numpy as np
 
 from core.embedding import Embedder
 from core.passage import Passage
-from core.sentences import split_sentences
 from core.settings import CHROMA_BATCH, Settings
 
 if TYPE_CHECKING:
@@ -19,21 +18,8 @@ if TYPE_CHECKING:
     from chromadb.api.collection_configuration import CreateHNSWConfiguration
     from chromadb.api.models.Collection import Collection
     from chromadb.api.types import Documents, Embeddings, Metadata, Where
-    from chromadb.base_types import InclusionExclusionOperator, LiteralValue
 
 log = logging.getLogger(__name__)
-
-# A sentence shorter than this many characters is a fragment (a heading, "and"), not evidence.
-MIN_SENTENCE_CHARS = 20
-
-
-def passage_sentences(passage: Passage) -> list[str]:
-    """The sentences of a passage as embedded on their own; always at least one."""
-    found = [
-        s for s in split_sentences(passage.text.replace("\n", " ")) if len(s) >= MIN_SENTENCE_CHARS
-    ]
-    return found or [passage.text]
-
 
 class _EmbeddingFunction:
     """Hands Chroma our embedder so it never falls back to its own (which downloads a model)."""
@@ -84,9 +70,6 @@ class PassageStore:
         self.embedder = embedder
         self.client = client or make_client(settings)
         self.collection = self._collection(settings.collection)
-        # Each passage's sentences, embedded on their own: a question often matches one sentence
-        # of a long clause far better than the clause as a whole.
-        self.sentences = self._collection(f"{settings.collection}_sentences")
 
     def _collection(self, name: str) -> Collection:
         hnsw: CreateHNSWConfiguration = {
@@ -127,21 +110,11 @@ class PassageStore:
             found.update(got["ids"])
         return found
 
-    def upsert(
-        self,
-        passages: list[Passage],
-        vectors: np.ndarray | None = None,
-        sentence_vectors: Sequence[np.ndarray] | None = None,
-    ) -> None:
-        """Write passages and their sentences, embedding what is not given; upsert, so a re-run
-        never duplicates. Sentences are written first: a passage is only found once whole.
-
-        `vectors` has a row per passage. `sentence_vectors` has an array per passage whose row j is
-        the vector of its j-th `passage_sentences`; an array with fewer rows stores only that many
-        leading sentences (eval.bench keeps its large synthetic stores small that way)."""
+    def upsert(self, passages: list[Passage], vectors: np.ndarray | None = None) -> None:
+        """Write passages, embedding them unless `vectors` (a row per passage) is given; upsert,
+        so a re-run never duplicates."""
         if vectors is not None and len(vectors) != len(passages):
             raise ValueError(f"{len(vectors)} vectors given for {len(passages)} passages")
-        self._upsert_sentences(passages, sentence_vectors)
         if vectors is None:
             vectors = self.embedder.embed([p.embedding_text() for p in passages])
         metadatas: list[Metadata] = [p.to_metadata() for p in passages]
@@ -153,29 +126,6 @@ class PassageStore:
             vectors,
         )
 
-    def _upsert_sentences(
-        self, passages: list[Passage], given: Sequence[np.ndarray] | None
-    ) -> None:
-        if given is not None and len(given) != len(passages):
-            raise ValueError(f"sentence vectors given for {len(given)} of {len(passages)} passages")
-        ids: list[str] = []
-        texts: list[str] = []
-        metadatas: list[Metadata] = []
-        for index, passage in enumerate(passages):
-            sentences = passage_sentences(passage)
-            if given is not None:
-                if len(given[index]) > len(sentences):
-                    raise ValueError(
-                        f"{len(given[index])} sentence vectors given for passage {passage.id}, "
-                        f"which has {len(sentences)} sentences"
-                    )
-                sentences = sentences[: len(given[index])]
-            ids += [f"{passage.id}:{i}" for i in range(len(sentences))]
-            texts += sentences
-            metadatas += [{"passage_id": passage.id} for _ in sentences]
-        vectors = self.embedder.embed(texts) if given is None else _stacked(given)
-        _write(self.sentences, ids, texts, metadatas, vectors)
-
     def update_metadata(self, passages: list[Passage]) -> None:
         for start in range(0, len(passages), CHROMA_BATCH):
             batch = passages[start : start + CHROMA_BATCH]
@@ -184,41 +134,8 @@ class PassageStore:
             )
 
     def delete(self, ids: list[str]) -> None:
-        """Passages first, then their sentences: a half-done delete leaves only unused sentences."""
         for start in range(0, len(ids), CHROMA_BATCH):
-            batch = ids[start : start + CHROMA_BATCH]
-            self.collection.delete(ids=batch)
-            self.sentences.delete(where=_of_passages(batch))
-
-    def sentence_search(self, vector: np.ndarray, n: int) -> list[tuple[str, str, float]]:
-        """Nearest sentences: (passage id, sentence, cosine similarity)."""
-        return [
-            (str(meta["passage_id"]), sentence, similarity)
-            for sentence, meta, similarity in _nearest(self.sentences, vector, n)
-        ]
-
-    def sentence_vectors(self, passage_ids: list[str]) -> dict[str, tuple[list[str], np.ndarray]]:
-        """The stored sentences and vectors of some passages, in sentence order."""
-        if not passage_ids:
-            return {}
-        got = self.sentences.get(
-            where=_of_passages(passage_ids), include=["documents", "metadatas", "embeddings"]
-        )
-        rows: dict[str, list[tuple[int, str, np.ndarray]]] = {}
-        for sid, doc, meta, vec in zip(
-            got["ids"], got["documents"] or [], got["metadatas"] or [],
-            got["embeddings"] if got["embeddings"] is not None else [], strict=True,
-        ):  # fmt: skip
-            order = int(sid.rsplit(":", 1)[1])
-            rows.setdefault(str((meta or {})["passage_id"]), []).append((order, doc or "", vec))
-        out = {}
-        for pid, items in rows.items():
-            items.sort(key=lambda item: item[0])
-            out[pid] = (
-                [t for _, t, _ in items],
-                np.asarray([v for _, _, v in items], dtype=np.float32),
-            )
-        return out
+            self.collection.delete(ids=ids[start : start + CHROMA_BATCH])
 
     def get(self, ids: list[str]) -> list[Passage]:
         if not ids:
@@ -261,9 +178,15 @@ class PassageStore:
         self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
     ) -> list[tuple[Passage, float]]:
         """Nearest passages to a query vector, with cosine similarity."""
+        return self.search_many([vector], n, where)[0]
+
+    def search_many(
+        self, vectors: Sequence[np.ndarray], n: int, where: dict[str, Any] | None = None
+    ) -> list[list[tuple[Passage, float]]]:
+        """Nearest passages to each of several query vectors, in one call to the store."""
         return [
-            (Passage.from_record(text, dict(meta)), similarity)
-            for text, meta, similarity in _nearest(self.collection, vector, n, where or None)
+            [(Passage.from_record(text, dict(meta)), similarity) for text, meta, similarity in found]
+            for found in _nearest(self.collection, vectors, n, where or None)
         ]
 
 
@@ -285,38 +208,28 @@ def _write(
         )
 
 
-def _stacked(arrays: Sequence[np.ndarray]) -> np.ndarray:
-    """Per-passage sentence vectors as one array of rows (an empty list gives no rows)."""
-    return np.concatenate(arrays) if len(arrays) else np.zeros((0, 0), dtype=np.float32)
-
-
 def _nearest(
-    collection: Collection, vector: np.ndarray, n: int, where: Where | None = None
-) -> list[tuple[str, Metadata, float]]:
-    """The n records nearest a vector: (document, metadata, cosine similarity), nearest first."""
+    collection: Collection, vectors: Sequence[np.ndarray], n: int, where: Where | None = None
+) -> list[list[tuple[str, Metadata, float]]]:
+    """For each vector, the n records nearest it: (document, metadata, cosine similarity)."""
     total = collection.count()
-    if total == 0:
-        return []
+    if total == 0 or not len(vectors):
+        return [[] for _ in vectors]
     got = collection.query(
-        query_embeddings=[vector],
+        query_embeddings=list(vectors),
         n_results=min(n, total),
         where=where,
         include=["documents", "metadatas", "distances"],
     )
-    documents = (got["documents"] or [[]])[0]
-    metadatas = (got["metadatas"] or [[]])[0]
-    distances = (got["distances"] or [[]])[0]
     return [
-        (text or "", meta or {}, 1.0 - float(distance))
-        for text, meta, distance in zip(documents, metadatas, distances, strict=True)
+        [
+            (text or "", meta or {}, 1.0 - float(distance))
+            for text, meta, distance in zip(documents, metadatas, distances, strict=True)
+        ]
+        for documents, metadatas, distances in zip(
+            got["documents"] or [], got["metadatas"] or [], got["distances"] or [], strict=True
+        )
     ]
-
-
-def _of_passages(passage_ids: list[str]) -> Where:
-    """A filter for the sentence rows of these passages."""
-    among: list[LiteralValue] = list(passage_ids)
-    selector: dict[InclusionExclusionOperator, list[LiteralValue]] = {"$in": among}
-    return {"passage_id": selector}
 
 
 # What Chroma fixes when it creates a collection and ignores on every later open.

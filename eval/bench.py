@@ -20,7 +20,6 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from itertools import accumulate, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +28,7 @@ from core.embedding import DIMENSIONS, Embedder, MiniLMEmbedder
 from core.lexical import LexicalIndex
 from core.passage import Passage
 from core.settings import Settings
-from core.vectorstore import PassageStore, passage_sentences
+from core.vectorstore import PassageStore
 from eval.metrics import percentile
 from eval.questions import load_questions
 from eval.run import (
@@ -54,14 +53,9 @@ TIMED_PASSES = 2
 CLI_RUNS = 2
 SEED = 7
 # HNSW build breadth of the synthetic stores (settings.store.ef_construction). The app's 200 makes
-# 400k random vectors (100k passages and their sentences) take over 20 minutes to insert on 2
-# cores; query cost is set by ef_search and max_neighbors, which stay the app's, so the figures
-# still show its search.
+# large stores of random vectors slow to insert on 2 cores; query cost is set by ef_search and
+# max_neighbors, which stay the app's, so the figures still show its search.
 SYNTHETIC_EF_CONSTRUCTION = 16
-# Sentence vectors stored per synthetic passage (real passages have three to eight). One keeps
-# 100k passages loadable in minutes; HNSW search cost grows with the log of the count, so this
-# understates the sentence search only slightly.
-SYNTHETIC_SENTENCE_ROWS = 1
 
 
 @dataclass
@@ -82,7 +76,6 @@ class IngestFigure:
 @dataclass
 class LatencyFigure:
     passages: int
-    sentences: int
     load_seconds: float  # writing the synthetic store and its BM25 index
     p50_ms: float
     p95_ms: float
@@ -248,14 +241,9 @@ def synthetic_settings(data_dir: Path) -> Settings:
     return settings.model_copy(update={"store": store})
 
 
-def add_synthetic(store: PassageStore, passages: list[Passage], rng: np.random.Generator) -> int:
-    """Passages with random vectors, and their first sentences likewise; returns sentences written."""
-    vectors = unit_vectors(len(passages), rng)
-    counts = [min(SYNTHETIC_SENTENCE_ROWS, len(passage_sentences(p))) for p in passages]
-    rows = unit_vectors(sum(counts), rng)
-    bounds = pairwise(accumulate(counts, initial=0))
-    store.upsert(passages, vectors, [rows[start:end] for start, end in bounds])
-    return len(rows)
+def add_synthetic(store: PassageStore, passages: list[Passage], rng: np.random.Generator) -> None:
+    """Passages with random unit vectors (no model: the scale points time search, not ingest)."""
+    store.upsert(passages, unit_vectors(len(passages), rng))
 
 
 def time_answers(settings: Settings, embedder: Embedder, questions: list[str]) -> list[float]:
@@ -281,13 +269,11 @@ def bench_scale(
     store = PassageStore(settings, embedder)
     rng = np.random.default_rng(SEED)
     figures: list[LatencyFigure] = []
-    held, sentences = 0, 0
+    held = 0
     for scale in sorted(scales):
         clock = time.perf_counter()
         for start in range(held, scale, 10_000):
-            sentences += add_synthetic(
-                store, synthetic_passages(min(10_000, scale - start), start), rng
-            )
+            add_synthetic(store, synthetic_passages(min(10_000, scale - start), start), rng)
         held = scale
         LexicalIndex.build(store.all_passages(), f"bench-{scale}").save(settings.lexical_dir)
         load = time.perf_counter() - clock
@@ -295,7 +281,6 @@ def bench_scale(
         figures.append(
             LatencyFigure(
                 scale,
-                sentences,
                 load,
                 percentile(timings, 50),
                 percentile(timings, 95),
@@ -380,12 +365,12 @@ def markdown(result: BenchResult) -> str:
         f"## Answer latency, warm ({TIMED_QUESTIONS} questions asked once to warm up, "
         f"then {TIMED_PASSES} times timed)",
         "",
-        "| passages | sentences | p50 (ms) | p95 (ms) | store on disk (MB) | load (s) |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| passages | p50 (ms) | p95 (ms) | store on disk (MB) | load (s) |",
+        "|---:|---:|---:|---:|---:|",
     ]
     for point in result.latency:
         lines.append(
-            f"| {point.passages:,} | {point.sentences:,} | {point.p50_ms:.0f} | {point.p95_ms:.0f} "
+            f"| {point.passages:,} | {point.p50_ms:.0f} | {point.p95_ms:.0f} "
             f"| {point.store_mb:.0f} | {point.load_seconds:.0f} |"
         )
     starts = ", ".join(f"{s:.1f} s" for s in result.first_answer_s) or "–"
@@ -437,8 +422,7 @@ def run_bench(args: argparse.Namespace) -> BenchResult:
         result.notes.append(f"shared corpus {args.shared_corpus} absent: skipped")
     scales = tuple(int(s) for s in args.scales.split(",") if s.strip())
     result.notes.append(
-        "latency points: synthetic passages with random unit vectors, "
-        f"{SYNTHETIC_SENTENCE_ROWS} sentence vector per passage, HNSW ef_construction "
+        "latency points: synthetic passages with random unit vectors, HNSW ef_construction "
         f"{SYNTHETIC_EF_CONSTRUCTION} (the app builds with {Settings().store.ef_construction}); "
         "ef_search, max_neighbors, BM25 and the answer path are the app's; questions embedded "
         "with the real model"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core.embedding import HashingEmbedder
-from core.vectorstore import PassageStore, passage_sentences
+from core.vectorstore import PassageStore
 from eval.bench import (
     SYNTHETIC_EF_CONSTRUCTION,
     BenchResult,
@@ -46,15 +46,13 @@ def test_synthetic_store_keeps_the_apps_search_settings(tmp_path: Path) -> None:
     app = eval_settings(tmp_path / "data", 5)
     store = PassageStore(synthetic_settings(tmp_path / "data"), HashingEmbedder())
     passages = synthetic_passages(50)
-    written = add_synthetic(store, passages, np.random.default_rng(1))
-    assert store.count() == 50 and store.sentences.count() == written == 50
-    found = store.sentence_vectors([passages[0].id])[passages[0].id]
-    assert found[0] == passage_sentences(passages[0])[:1] and found[1].shape == (1, 384)
-    for collection in (store.collection, store.sentences):
-        hnsw = collection.configuration_json["hnsw"]
-        assert hnsw["ef_construction"] == SYNTHETIC_EF_CONSTRUCTION
-        assert hnsw["ef_search"] == app.retrieval.ef_search and hnsw["space"] == "cosine"
-        assert hnsw["max_neighbors"] == app.store.max_neighbors
+    add_synthetic(store, passages, np.random.default_rng(1))
+    assert store.count() == 50
+    assert store.vectors([passages[0].id]).shape == (1, 384)
+    hnsw = store.collection.configuration_json["hnsw"]
+    assert hnsw["ef_construction"] == SYNTHETIC_EF_CONSTRUCTION
+    assert hnsw["ef_search"] == app.retrieval.ef_search and hnsw["space"] == "cosine"
+    assert hnsw["max_neighbors"] == app.store.max_neighbors
     assert disk_mb(tmp_path / "data") > 0
 
 
@@ -64,22 +62,19 @@ def test_store_rejects_vectors_that_do_not_match_the_passages(tmp_path: Path) ->
     rng = np.random.default_rng(1)
     with pytest.raises(ValueError, match="2 vectors given for 3 passages"):
         store.upsert(passages, unit_vectors(2, rng))
-    too_many = [unit_vectors(len(passage_sentences(p)) + 1, rng) for p in passages]
-    with pytest.raises(ValueError, match="sentence vectors given for passage"):
-        store.upsert(passages, unit_vectors(3, rng), too_many)
-    assert store.count() == 0 and store.sentences.count() == 0
+    assert store.count() == 0
 
 
 def test_report_tables_and_json() -> None:
     result = BenchResult("2026-01-01 10:00", machine_info())
     result.ingest = [IngestFigure("bundled", "cold", 10.0, 145, 145)]
     result.ingest.append(IngestFigure("bundled", "unchanged", 0.5, 0, 145))
-    result.latency = [LatencyFigure(1000, 3000, 4.0, 50.0, 120.0, 14.0)]
+    result.latency = [LatencyFigure(1000, 4.0, 50.0, 120.0, 14.0)]
     result.first_answer_s = [12.5]
     result.peak_rss_mb = {"bench process": 900.0}
     text = markdown(result)
     assert "| bundled | cold | 10.00 | 145 | 14.5 | 145 |" in text
-    assert "| 1,000 | 3,000 | 50 | 120 |" in text and "12.5 s" in text
+    assert "| 1,000 | 50 | 120 | 14 | 4 |" in text and "12.5 s" in text
     raw = json.loads(to_json(result))
     assert raw["ingest"][0]["passages_per_second"] == 14.5
     assert raw["ingest"][1]["passages_per_second"] is None
