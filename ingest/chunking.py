@@ -35,6 +35,8 @@ class _Draft:
     tokens: int
     first: Paragraph
     last_clause: str
+    page: int  # where the draft's first words stand: a long paragraph may start pages earlier
+    page_label: str
 
 
 class Chunker:
@@ -48,12 +50,16 @@ class Chunker:
         self.overlap = overlap
 
     def passages(self, paragraphs: list[Paragraph], meta: DocumentMeta) -> list[Passage]:
-        body = [p for p in paragraphs if not p.heading_only]
+        body = [p for p in paragraphs if not p.heading_only and not p.footnote]
         budget = self._budget(meta, unit_section(body))
         drafts: list[_Draft] = []
         for _, unit in groupby(body, key=lambda p: (p.unit, p.section)):
             drafts.extend(self._unit(list(unit), budget))
         drafts = self._merge_small(drafts)
+        # A page's footnotes go together, apart from the clauses around them.
+        notes = [p for p in paragraphs if p.footnote]
+        for _, page_notes in groupby(notes, key=lambda p: p.page):
+            drafts.extend(self._unit(list(page_notes), budget))
         out: dict[str, Passage] = {}
         for draft in drafts:
             passage = self._passage(draft, meta)
@@ -67,7 +73,7 @@ class Chunker:
     def _unit(self, paragraphs: list[Paragraph], budget: int) -> Iterator[_Draft]:
         draft: _Draft | None = None
         for para in paragraphs:
-            for piece, tokens in self._pieces(para.text, budget):
+            for piece, tokens, offset in self._placed(para.text, budget):
                 if draft and draft.tokens + tokens <= budget:
                     draft.texts.append(piece)
                     draft.tokens += tokens
@@ -75,9 +81,18 @@ class Chunker:
                     continue
                 if draft:
                     yield draft
-                draft = _Draft([piece], tokens, para, para.clause)
+                draft = _Draft([piece], tokens, para, para.clause, *para.page_at(offset))
         if draft:
             yield draft
+
+    def _placed(self, text: str, budget: int) -> Iterator[tuple[str, int, int]]:
+        """The paragraph's pieces, each with where it starts in the paragraph's text."""
+        start = 0
+        for piece, tokens in self._pieces(text, budget):
+            # Pieces are runs of the text's own words in order; overlapping ones start later.
+            found = text.find(piece, start)
+            start = found if found >= 0 else start
+            yield piece, tokens, start
 
     def _pieces(self, text: str, budget: int) -> Iterator[tuple[str, int]]:
         """The paragraph whole, or overlapping runs of its sentences when it is too long."""
@@ -146,8 +161,8 @@ class Chunker:
             kind=meta.kind,
             clause=clause,
             section=section,
-            page=first.page,
-            page_label=first.page_label,
+            page=draft.page,
+            page_label=draft.page_label,
             doc_version=meta.version,
             doc_hash=meta.doc_hash,
             review_date=meta.review_date,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ingest.cleaning import Footnote
 from ingest.readers import Block
 
 # Headings longer than this are taken to be a clause's opening sentence, not a heading.
@@ -26,6 +27,15 @@ _BULLET = re.compile(r"^\s*[•▪◦●■□\-–*]\s+")
 _WHEREAS = re.compile(r"^\s*Whereas\s*:?\s*$", re.I)
 
 
+@dataclass(frozen=True)
+class PageStart:
+    """Where in a paragraph's text a later page begins."""
+
+    offset: int
+    page: int
+    page_label: str
+
+
 @dataclass
 class Paragraph:
     """One paragraph of a document with its place: clause id, the clause it belongs to, headings."""
@@ -37,6 +47,25 @@ class Paragraph:
     unit: str
     section: str
     heading_only: bool = False
+    footnote: bool = False
+    later_pages: list[PageStart] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> tuple[int, str]:
+        """The page (and its label) on which the text at `offset` stands."""
+        page, label = self.page, self.page_label
+        for start in self.later_pages:
+            if start.offset > offset:
+                break
+            page, label = start.page, start.page_label
+        return page, label
+
+    def append(self, block: Block, text: str) -> None:
+        """Join a line that continues this paragraph, noting where a new page starts."""
+        joiner = "" if self.text.endswith("-") and self.text[-2:-1].isalpha() else " "
+        offset = len(self.text) + len(joiner)
+        if block.page != self.page_at(offset)[0]:
+            self.later_pages.append(PageStart(offset, block.page, block.page_label))
+        self.text = f"{self.text}{joiner}{text}"
 
 
 @dataclass
@@ -77,12 +106,29 @@ class StructureParser:
         self.wrapped = wrapped  # lines are hard-wrapped (PDF, text): join them into paragraphs
         self.state = _State()
         self.paragraphs: list[Paragraph] = []
+        self.footnotes: list[Paragraph] = []
         self._open = False
 
     def parse(self, blocks: list[Block]) -> list[Paragraph]:
+        """The document's paragraphs in order, then its footnotes."""
         for block in blocks:
-            self._line(block)
-        return [p for p in self.paragraphs if p.text.strip()]
+            if isinstance(block, Footnote):
+                self._footnote(block)
+            else:
+                self._line(block)
+        return [p for p in self.paragraphs + self.footnotes if p.text.strip()]
+
+    def _footnote(self, block: Footnote) -> None:
+        """Footnotes are their own paragraphs, so the clause they interrupt runs on past them."""
+        text = " ".join(block.text.split())
+        if not text:
+            return
+        if block.number is None and self.footnotes:
+            self.footnotes[-1].append(block, text)
+            return
+        label = "Footnote" if block.number is None else f"Footnote {block.number}"
+        note = Paragraph(text, block.page, block.page_label, label, label, "", footnote=True)
+        self.footnotes.append(note)
 
     # -- headings and sections -------------------------------------------------------------
     def _section(self) -> str:
@@ -105,8 +151,7 @@ class StructureParser:
         if last is None or not self._open or last.heading_only:
             self._start(block, text, self.state.clause, self.state.unit)
             return
-        joiner = "" if last.text.endswith("-") and last.text[-2:-1].isalpha() else " "
-        last.text = f"{last.text}{joiner}{text}"
+        last.append(block, text)
 
     # -- one line --------------------------------------------------------------------------
     def _line(self, block: Block) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from core.embedding import HashingEmbedder
@@ -19,6 +20,34 @@ CLAUSES = """# Example Agreement
 ## 2. Security
 2.1 Referrals must be sent by secure email and never by personal email or messaging apps.
 """
+
+
+# Font sizes (points) of the PDFs `pdf` builds: the Official Journal's body and notes, and a
+# heading large enough to be read as one.
+SIZES = {"body": 9.6, "note": 8.5, "heading": 20.0}
+NOTE, HEADING = "note", "heading"
+# A line of a `pdf` page: body text, or (NOTE or HEADING, text).
+PdfLine = str | tuple[str, str]
+
+
+def pdf(*pages: list[PdfLine]) -> bytes:
+    """A PDF with one page per list, each line drawn top-down in the order given, so a running
+    header listed before the footnotes is extracted there too (as pypdf reads the Official
+    Journal)."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer, invariant=1)
+    for lines in pages:
+        y = 780.0
+        for line in lines:
+            style, text = line if isinstance(line, tuple) else ("body", line)
+            sheet.setFont("Helvetica", SIZES[style])
+            sheet.drawString(40, y, text)
+            y -= SIZES[style] * 1.5
+        sheet.showPage()
+    sheet.save()
+    return buffer.getvalue()
 
 
 def write(folder: Path, name: str, content: str | bytes) -> Path:

@@ -105,3 +105,19 @@ def test_unnumbered_report_gets_its_headings_from_font_sizes(
     passages = _passages(shared_store, embedder)
     haringey = _find(passages, "home-office", "interpreted by colleagues across agencies as prohibiting")
     assert haringey.section.startswith("Key barriers to effective multi agency models")
+
+
+def test_shared_footnotes_stand_apart_and_clauses_run_on_over_page_breaks(
+    shared_store: Settings, embedder: MiniLMEmbedder
+) -> None:
+    passages = _passages(shared_store, embedder)
+    gdpr, home_office = "eu-gdpr_regulation-2016-679", "home-office_multi-agency"
+    accuracy = _find(passages, gdpr, "are erased or rectified without delay (‘accuracy’)")
+    assert accuracy.clause.startswith("Article 5(1)") and "Directive (EU) 2015/1535" not in accuracy.text
+    household = _find(passages, gdpr, "household activities could include correspondence")
+    assert (household.clause, household.page) == ("Recital 18", 3)
+    assert _find(passages, gdpr, "(1) Directive (EU) 2015/1535").clause == "Footnote 1"
+    statutory = next(p for p in passages if p.text.startswith("These findings must be read"))
+    assert (statutory.source.startswith(home_office), statutory.clause, statutory.page) == (True, "", 4)
+    westminster = _find(passages, home_office, "St Giles Trust; Girls and Gangs")
+    assert westminster.page == 43 and "ISBN" not in westminster.text
