@@ -15,6 +15,7 @@ from assistant.retriever import Filters, Hit, HybridSearch
 from assistant.scope import in_danger, in_scope
 from core.embedding import Embedder, MiniLMEmbedder
 from core.errors import StoreEmpty
+from core.laws import unknown_laws
 from core.lexical import LexicalIndex
 from core.registry import DocumentRecord, Registry
 from core.settings import Settings
@@ -156,7 +157,17 @@ class Assistant:
         context = expand(" ".join([t.question for t in history[-1:]] + [question]), phrasing=False)
         if not in_scope(context):
             return "it is not about sharing people's information"
+        laws = self.search.lexical.laws if self.search.lexical is not None else None
+        unknown = unknown_laws(question, laws) if laws is not None else []
+        if unknown:
+            return f"they do not mention the {_title(unknown[0])}"
         best = max(h.similarity for h in hits)
         if best < self.settings.retrieval.abstain_below:
             return f"no passage is close enough: best match {best:.2f}"
         return ""
+
+
+def _title(law: str) -> str:
+    """'data use and access act' -> 'Data Use and Access Act', as the decline names it."""
+    small = {"and", "of", "for", "the", "on"}
+    return " ".join(w if w in small else w.capitalize() for w in law.split())

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from core.laws import law_names
 from core.passage import Passage
 
 log = logging.getLogger(__name__)
@@ -58,10 +59,15 @@ def passage_tokens(passage: Passage) -> list[str]:
 class LexicalIndex:
     """BM25 over passage tokens; `search` returns (passage id, score) best first."""
 
-    def __init__(self, ids: list[str], retriever: object, version: str) -> None:
+    def __init__(
+        self, ids: list[str], retriever: object, version: str, laws: frozenset[str] | None = None
+    ) -> None:
         self.ids = ids
         self.retriever = retriever
         self.version = version
+        # The laws the passages name (core/laws.py); None for an index built before they were
+        # collected, which the next ingest rebuilds.
+        self.laws = laws
         self._position: dict[str, int] | None = None
 
     @classmethod
@@ -71,7 +77,8 @@ class LexicalIndex:
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         if items:
             retriever.index([passage_tokens(p) for p in items], show_progress=False)
-        return cls([p.id for p in items], retriever, version)
+        laws = frozenset(name for p in items for name in law_names(p.text))
+        return cls([p.id for p in items], retriever, version, laws)
 
     def save(self, folder: Path) -> None:
         """Write beside the store atomically: a reader sees the old index or the new, never half."""
@@ -80,7 +87,9 @@ class LexicalIndex:
         staging.mkdir(parents=True)
         if self.ids:
             self.retriever.save(str(staging), show_progress=False)  # type: ignore[attr-defined]
-        (staging / "ids.json").write_text(json.dumps({"version": self.version, "ids": self.ids}))
+        laws = None if self.laws is None else sorted(self.laws)
+        meta = {"version": self.version, "ids": self.ids, "laws": laws}
+        (staging / "ids.json").write_text(json.dumps(meta))
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if folder.exists():
@@ -98,7 +107,8 @@ class LexicalIndex:
         retriever = (
             bm25s.BM25.load(str(folder), show_progress=False) if meta["ids"] else bm25s.BM25()
         )
-        return cls(meta["ids"], retriever, meta["version"])
+        laws = meta.get("laws")
+        return cls(meta["ids"], retriever, meta["version"], None if laws is None else frozenset(laws))
 
     def scores(self, query_tokens: list[str], ids: list[str]) -> list[float]:
         """BM25 score of each of these passages for the query (0.0 for a passage not indexed)."""

@@ -16,10 +16,11 @@ log = logging.getLogger(__name__)
 # A passage starting near the foot of a page runs onto the next; passages are far shorter than
 # two pages, so its start page and the one after hold all of it.
 PAGES_SPANNED = 2
-# Lines at the foot of a page and the head of the next that may be running headers, footers or
-# page numbers, which ingest rightly drops when a sentence runs across the page break. The
-# bundled charter puts five at each foot (pypdf reads its running header there too).
-PAGE_EDGE_LINES = 6
+# Lines at the foot of a page and the head of the next that may be running headers, footers,
+# footnotes or page numbers, which ingest rightly keeps out of a sentence that runs across the
+# page break. The bundled charter puts five at each foot (pypdf reads its running header there
+# too); GDPR recital 166 has eight lines of footnotes and header between its two halves.
+PAGE_EDGE_LINES = 10
 # Formats whose file is itself text: a passage quoting it raw (markup and all) is verbatim too.
 PLAIN_TEXT = {".md", ".markdown", ".txt"}
 HTML = {".html", ".htm"}

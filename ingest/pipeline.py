@@ -283,6 +283,7 @@ class Ingester:
         """Rebuild the BM25 index when the corpus changed or the index is stale or missing."""
         version = self.registry.corpus_version()
         current = LexicalIndex.load(self.settings.lexical_dir)
-        if not force and current is not None and current.version == version:
+        fresh = current is not None and current.version == version and current.laws is not None
+        if not force and fresh:
             return
         LexicalIndex.build(self.store.all_passages(), version).save(self.settings.lexical_dir)
