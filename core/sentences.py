@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[A-Z(“\"‘'•])")
+# After . ! ? ; or : (possibly closing a quotation or bracket), before a capital, an opening
+# quote, bracket or bullet, or a clause number ("2.2 Tell them..."): a sentence boundary.
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?;:])|(?<=[.!?;:][\"”’')\]]))\s+(?=[A-Z(“\"‘'•]|\d+(?:\.\d+)+\s)"
+)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -33,7 +33,7 @@ Status = Literal["added", "updated", "unchanged", "removed", "failed"]
 FOLDER_NOTES = ("readme", "sources", "changelog", "license", "manifest")
 # Bump when reading, structure or chunking change what passages a file gives: every file is then
 # read again on the next ingest instead of being skipped as unchanged.
-PASSAGE_FORMAT_VERSION = 3
+PASSAGE_FORMAT_VERSION = 4
 # Formats whose lines are hard-wrapped, so lines join into paragraphs.
 WRAPPED = {".pdf", ".txt", ".md", ".markdown", ".doc"}
 
