@@ -87,7 +87,8 @@ class HybridSearch:
         pool: dict[str, Passage] = {}
         for nearest in self.store.search_many(list(vectors), n, where):
             pool |= {p.id: p for p, _ in nearest}
-        lexical = self.lexical.search(tokens(query.text), n) if self.lexical else []
+        bm25 = self.lexical.score(tokens(query.text)) if self.lexical else None
+        lexical = bm25.top(n) if bm25 else []
         pool |= {p.id: p for p in self.store.get([pid for pid, _ in lexical if pid not in pool])}
         ids = [pid for pid, p in pool.items() if filters.allows(p)]
         if not ids:
@@ -96,7 +97,7 @@ class HybridSearch:
         dense = matrix @ vectors[0]
         signals = [
             (self.settings.dense_weight, dense),
-            (self.settings.lexical_weight, np.asarray(self._bm25(query.text, ids))),
+            (self.settings.lexical_weight, np.asarray(bm25.of(ids) if bm25 else [0.0] * len(ids))),
             (self.settings.parts_weight, (matrix @ vectors[1:].T).mean(axis=1)),
         ]
         fused = np.sum([weight * _standardised(values) for weight, values in signals], axis=0)
@@ -114,9 +115,6 @@ class HybridSearch:
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def _bm25(self, text: str, ids: list[str]) -> list[float]:
-        return self.lexical.scores(tokens(text), ids) if self.lexical else [0.0] * len(ids)
 
 
 def _standardised(values: np.ndarray) -> np.ndarray:

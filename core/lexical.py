@@ -7,8 +7,11 @@ import logging
 import re
 import shutil
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from core.laws import law_names
 from core.passage import Passage
@@ -57,7 +60,7 @@ def passage_tokens(passage: Passage) -> list[str]:
 
 
 class LexicalIndex:
-    """BM25 over passage tokens; `search` returns (passage id, score) best first."""
+    """BM25 over passage tokens; `score` gives one query's score for every passage."""
 
     def __init__(
         self, ids: list[str], retriever: object, version: str, laws: frozenset[str] | None = None
@@ -108,29 +111,42 @@ class LexicalIndex:
             bm25s.BM25.load(str(folder), show_progress=False) if meta["ids"] else bm25s.BM25()
         )
         laws = meta.get("laws")
-        return cls(meta["ids"], retriever, meta["version"], None if laws is None else frozenset(laws))
+        return cls(
+            meta["ids"], retriever, meta["version"], None if laws is None else frozenset(laws)
+        )
 
-    def scores(self, query_tokens: list[str], ids: list[str]) -> list[float]:
-        """BM25 score of each of these passages for the query (0.0 for a passage not indexed)."""
+    def score(self, query_tokens: list[str]) -> LexicalScores:
+        """BM25 scores of every passage for the query, computed once for both the candidates
+        (`top`) and the scores of a pool found by other searches (`of`)."""
         vocab = getattr(self.retriever, "vocab_dict", {}) or {}
         known = [t for t in query_tokens if t in vocab]
-        if not self.ids or not known:
-            return [0.0] * len(ids)
         if self._position is None:
             self._position = {pid: i for i, pid in enumerate(self.ids)}
+        if not self.ids or not known:
+            return LexicalScores(self.ids, np.zeros(0), self._position)
         every = self.retriever.get_scores(known)  # type: ignore[attr-defined]
-        return [float(every[self._position[pid]]) if pid in self._position else 0.0 for pid in ids]
+        return LexicalScores(self.ids, np.asarray(every, dtype=np.float64), self._position)
 
-    def search(self, query_tokens: list[str], n: int) -> list[tuple[str, float]]:
-        if not self.ids or not query_tokens:
+
+@dataclass(frozen=True)
+class LexicalScores:
+    """One query's BM25 score for each passage of the index (empty when no word is indexed)."""
+
+    ids: list[str]
+    values: np.ndarray
+    position: dict[str, int]
+
+    def top(self, n: int) -> list[tuple[str, float]]:
+        """The n best-scoring passages with a score above 0, best first."""
+        if not len(self.values):
             return []
-        vocab = getattr(self.retriever, "vocab_dict", {}) or {}
-        known = [t for t in query_tokens if t in vocab]
-        if not known:
-            return []
-        docs, scores = self.retriever.retrieve(  # type: ignore[attr-defined]
-            [known], k=min(n, len(self.ids)), show_progress=False, n_threads=1
-        )
-        return [
-            (self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
-        ]
+        n = min(n, len(self.values))
+        best = np.argpartition(-self.values, n - 1)[:n]
+        best = best[np.argsort(-self.values[best], kind="stable")]
+        return [(self.ids[i], float(self.values[i])) for i in best if self.values[i] > 0]
+
+    def of(self, ids: list[str]) -> list[float]:
+        """The scores of these passages (0.0 for one not in the index)."""
+        if not len(self.values):
+            return [0.0] * len(ids)
+        return [float(self.values[self.position[p]]) if p in self.position else 0.0 for p in ids]
