@@ -42,7 +42,7 @@ test: venv system-deps
 
 lint: venv
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy core ingest assistant
+	$(VENV)/bin/mypy core ingest retrieval assistant governance accounts
 
 eval: venv
 	$(PY) -m eval --check-floors

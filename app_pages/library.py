@@ -119,7 +119,7 @@ def reread_all(assistant: Assistant, folder: Path) -> None:
 
 
 def admin_tools(assistant: Assistant) -> None:
-    folder = services.uploads_dir(assistant.settings)
+    folder = services.uploads_dir(services.settings())
     st.subheader("Manage documents")
     add, remove, reread = st.tabs(["Add", "Remove", "Re-read"])
     with add:

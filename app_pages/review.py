@@ -9,8 +9,10 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
+from accounts.users import ROLES
 from assistant.answer import Mode
-from assistant.log import (
+from core.settings import Settings
+from governance.log import (
     AnswerFilters,
     AnswerLog,
     LogError,
@@ -18,8 +20,6 @@ from assistant.log import (
     LogStats,
     review_eval_path,
 )
-from assistant.users import ROLES
-from core.settings import Settings
 from ui import review, services
 from ui.auth import require_page
 from ui.citations import escape_markdown

@@ -23,8 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--no-log", action="store_true", help="do not write the governance log")
     users = sub.add_parser("users", help="local accounts")
     users.add_argument("--data-dir", type=Path)
-    from assistant.log_cli import add_log_commands
-    from assistant.users_cli import add_user_commands
+    from accounts.cli import add_user_commands
+    from governance.cli import add_log_commands
 
     add_user_commands(users)
     add_log_commands(sub)
@@ -55,12 +55,12 @@ def _readable(answer: object) -> str:
 
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.wiring import open_assistant
+    from assistant.compose import build
 
-    assistant = open_assistant(settings, with_log=not args.no_log)
-    for question in _questions(args.question):
-        answer = assistant.ask(question, log_answer=not args.no_log)
-        print(json.dumps(answer.to_json()) if args.json else _readable(answer), flush=True)
+    with build(settings, with_log=not args.no_log) as parts:
+        for question in _questions(args.question):
+            answer = parts.assistant.ask(question, log_answer=not args.no_log)
+            print(json.dumps(answer.to_json()) if args.json else _readable(answer), flush=True)
     return 0
 
 
@@ -73,10 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "ask":
             return run_ask(args, settings)
         if args.command == "users":
-            from assistant.users_cli import run_user_command
+            from accounts.cli import run_user_command
 
             return run_user_command(args, settings)
-        from assistant.log_cli import run_log_command
+        from governance.cli import run_log_command
 
         return run_log_command(args, settings)
     except ShareCheckError as err:

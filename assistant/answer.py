@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from core.passage import Passage
 
@@ -94,13 +94,3 @@ class Answer:
 
     def summary(self) -> dict[str, Any]:
         return asdict(self)
-
-
-class Answerer(Protocol):
-    """Builds an Answer from a question and the passages retrieved for it."""
-
-    mode: Mode
-
-    def answer(
-        self, question: str, citations: list[Citation], history: list[Turn]
-    ) -> Answer: ...

@@ -4,36 +4,22 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Protocol
 
-from assistant.answer import DANGER_LINE, Answer, Answerer, Citation, Turn
+from assistant.answer import DANGER_LINE, Answer, Citation, Turn
 from assistant.extractive import ExtractiveAnswerer
-from assistant.query import build_query, expand
-from assistant.retriever import Filters, Hit, HybridSearch
+from assistant.protocols import Answerer, AnswerRecorder, Library, Retriever, TextRedactor
 from assistant.scope import in_danger, in_scope
-from core.embedding import Embedder, MiniLMEmbedder
 from core.errors import StoreEmpty
 from core.laws import unknown_laws
-from core.lexical import LexicalIndex
-from core.registry import DocumentRecord, Registry
+from core.registry import DocumentRecord
 from core.settings import Settings
-from core.vectorstore import PassageStore
+from retrieval.query import build_query, expand
+from retrieval.search import Filters, Hit
 
 log = logging.getLogger(__name__)
-
-
-class AnswerLog(Protocol):
-    """Where answers are recorded for governance (see assistant/governance)."""
-
-    def record(
-        self, answer: Answer, *, user_id: str, role: str, session_id: str, corpus_version: str
-    ) -> int: ...
-
-
-class Redactor(Protocol):
-    def redact(self, text: str) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -58,47 +44,39 @@ def review_warning(citation_passage_review: str, today: date | None = None) -> s
 
 
 class Assistant:
-    """Retrieval, answering, redaction and logging wired together once, then asked many times."""
+    """Retrieval, answering, redaction and logging, handed in once (assistant.compose), then
+    asked many times."""
 
     def __init__(
         self,
         settings: Settings,
-        embedder: Embedder,
-        store: PassageStore,
-        answerer: Answerer | None = None,
-        answer_log: AnswerLog | None = None,
-        redactor: Redactor | None = None,
+        *,
+        retriever: Retriever,
+        library: Library,
+        passage_count: Callable[[], int],
+        answerer: Answerer,
+        fallback: ExtractiveAnswerer,
+        recorder: AnswerRecorder | None = None,
+        redactor: TextRedactor | None = None,
     ) -> None:
         self.settings = settings
-        self.embedder = embedder
-        self.store = store
-        self.registry = Registry(settings.registry_path)
-        self.extractive = ExtractiveAnswerer(settings.contacts)
-        self.answerer: Answerer = answerer or self.extractive
-        self.answer_log = answer_log
+        self.retriever = retriever
+        self.library = library
+        self.passage_count = passage_count
+        self.answerer = answerer
+        self.fallback = fallback
+        self.recorder = recorder
         self.redactor = redactor
-        self.search = HybridSearch(
-            settings.retrieval, embedder, store, LexicalIndex.load(settings.lexical_dir)
-        )
-
-    @classmethod
-    def open(cls, settings: Settings, embedder: Embedder | None = None, **parts: object) -> Assistant:
-        embedder = embedder or MiniLMEmbedder()
-        return cls(settings, embedder, PassageStore(settings, embedder), **parts)  # type: ignore[arg-type]
-
-    def reload_index(self) -> None:
-        """Pick up a new lexical index after an ingest."""
-        self.search.lexical = LexicalIndex.load(self.settings.lexical_dir)
 
     def documents(self) -> list[DocumentRecord]:
-        return self.registry.documents()
+        return self.library.documents()
 
     def corpus_version(self) -> str:
-        return self.registry.corpus_version()
+        return self.library.corpus_version()
 
     def retrieve(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None) -> list[Hit]:
         query = build_query(question, history or [], self.settings.retrieval.history_turns)
-        return self.search.search(query, self.settings.retrieval.top_k, filters)
+        return self.retriever.search(query, self.settings.retrieval.top_k, filters)
 
     def ask(
         self,
@@ -110,7 +88,7 @@ class Assistant:
     ) -> Answer:
         started = time.perf_counter()
         history = history or []
-        if self.store.count() == 0:
+        if self.passage_count() == 0:
             raise StoreEmpty(str(self.settings.data_dir))
         question, redacted = self._redact(question)
         answer = self._answer(question, history, filters)
@@ -118,9 +96,9 @@ class Assistant:
         answer.redacted = redacted
         answer.settings_hash = self.settings.fingerprint()
         answer.prompt_id = answer.prompt_id or ("" if answer.mode == "extractive" else self.settings.llm.prompt)
-        if log_answer and self.answer_log is not None:
+        if log_answer and self.recorder is not None:
             who = asker or Asker()
-            answer.log_id = self.answer_log.record(
+            answer.log_id = self.recorder.record(
                 answer, user_id=who.user_id, role=who.role, session_id=who.session_id,
                 corpus_version=self.corpus_version(),
             )  # fmt: skip
@@ -129,8 +107,7 @@ class Assistant:
     def _redact(self, question: str) -> tuple[str, bool]:
         if self.redactor is None:
             return question, False
-        result = self.redactor.redact(question)
-        text = getattr(result, "text", question)
+        text = self.redactor.redact(question).text
         return text, text != question
 
     def _answer(self, question: str, history: list[Turn], filters: Filters | None) -> Answer:
@@ -138,7 +115,7 @@ class Assistant:
         hits = self.retrieve(question, history, filters)
         reason = self._abstain_reason(question, history, hits)
         if reason:
-            answer = self.extractive.abstain(question, reason)
+            answer = self.fallback.abstain(question, reason)
         else:
             citations = [
                 Citation(n, h.passage, round(h.score, 4), review_warning(h.passage.review_date))
@@ -157,7 +134,7 @@ class Assistant:
         context = expand(" ".join([t.question for t in history[-1:]] + [question]), phrasing=False)
         if not in_scope(context):
             return "it is not about sharing people's information"
-        laws = self.search.lexical.laws if self.search.lexical is not None else None
+        laws = self.retriever.known_laws()
         unknown = unknown_laws(question, laws) if laws is not None else []
         if unknown:
             return f"they do not mention the {_title(unknown[0])}"

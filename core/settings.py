@@ -44,7 +44,7 @@ class RetrievalSettings(BaseModel):
     top_k: int = Field(5, ge=1, le=50)
     # Candidates each search (whole question, each part, BM25) adds to the pool that is scored.
     candidates: int = Field(40, ge=5, le=500)
-    # Weights of the standardised signals added to rank the pool (assistant/retriever.py).
+    # Weights of the standardised signals added to rank the pool (retrieval/search.py).
     dense_weight: float = Field(1.0, ge=0.0)
     lexical_weight: float = Field(1.0, ge=0.0)
     parts_weight: float = Field(1.0, ge=0.0)

@@ -248,17 +248,17 @@ def add_synthetic(store: PassageStore, passages: list[Passage], rng: np.random.G
 
 def time_answers(settings: Settings, embedder: Embedder, questions: list[str]) -> list[float]:
     """Answer.elapsed_ms of each question, asked warm through the app's code path."""
-    from assistant.wiring import open_assistant
+    from assistant.compose import build
 
-    assistant = open_assistant(settings, embedder, with_log=False)
-    asked = questions[:TIMED_QUESTIONS]
-    for question in asked:
-        assistant.ask(question, log_answer=False)
-    timings = [
-        assistant.ask(q, log_answer=False).elapsed_ms for _ in range(TIMED_PASSES) for q in asked
-    ]
-    assistant.registry.close()
-    return timings
+    with build(settings, embedder, with_log=False) as parts:
+        asked = questions[:TIMED_QUESTIONS]
+        for question in asked:
+            parts.assistant.ask(question, log_answer=False)
+        return [
+            parts.assistant.ask(q, log_answer=False).elapsed_ms
+            for _ in range(TIMED_PASSES)
+            for q in asked
+        ]
 
 
 def bench_scale(

@@ -13,9 +13,9 @@ import multiprocessing
 import tempfile
 from pathlib import Path
 
-from assistant.governance.fakes import write_sample_answers
-from assistant.log import AnswerLog
 from core.settings import Settings
+from governance.log import AnswerLog
+from governance.samples import write_sample_answers
 
 
 def run(data_dir: Path, url: str | None, processes: int, per_process: int) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from assistant.service import Assistant
+from assistant.compose import Services
 from eval.metrics import Outcome, Retrieved
 from eval.validity import SourceTexts
 
@@ -29,8 +29,9 @@ class ShareCheckPipeline:
 
     name = NAME
 
-    def __init__(self, assistant: Assistant, texts: SourceTexts) -> None:
-        self.assistant = assistant
+    def __init__(self, parts: Services, texts: SourceTexts) -> None:
+        self.assistant = parts.assistant
+        self.store = parts.store
         self.texts = texts
 
     def warm_up(self) -> None:
@@ -39,7 +40,7 @@ class ShareCheckPipeline:
     def run(self, question: str) -> Outcome:
         answer = self.assistant.ask(question, log_answer=False)
         passages = [c.passage for c in answer.citations]
-        stored = {p.id for p in self.assistant.store.get([p.id for p in passages])}
+        stored = {p.id for p in self.store.get([p.id for p in passages])}
         retrieved = [
             Retrieved(
                 text=p.text,

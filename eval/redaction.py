@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.redact import Redaction, Redactor
+from governance.redact import Redaction, Redactor
 
 DEFAULT_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "redaction_set.jsonl"
 

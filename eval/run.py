@@ -148,7 +148,7 @@ def _data_dir(kept: Path | None) -> Iterator[Path]:
 
 def run_eval(config: EvalConfig, embedder: Embedder | None = None) -> EvalRun:
     """Ingest, then run ShareCheck (and the tutorial baseline) over every question."""
-    from assistant.wiring import open_assistant
+    from assistant.compose import build
 
     started = datetime.now()
     questions = load_questions(config.questions)
@@ -158,15 +158,14 @@ def run_eval(config: EvalConfig, embedder: Embedder | None = None) -> EvalRun:
         settings = eval_settings(data_dir, config.k)
         clock = time.perf_counter()
         report = ingest_corpus(config.corpus, settings, embedder)
-        assistant = open_assistant(settings, embedder, with_log=False)
-        ours = _run(ShareCheckPipeline(assistant, texts), questions, config.k, clock)
-        ours.notes = [f"{o.source}: {o.reason}" for o in report.failed]
-        ours.notes.append(f"{assistant.store.count()} passages")
-        runs = [ours]
-        if config.baseline:
-            runs.append(_baseline(config, embedder, texts, data_dir, questions))
-        prints = fingerprint(settings, config, embedder, assistant.corpus_version())
-        assistant.registry.close()
+        with build(settings, embedder, with_log=False) as parts:
+            ours = _run(ShareCheckPipeline(parts, texts), questions, config.k, clock)
+            ours.notes = [f"{o.source}: {o.reason}" for o in report.failed]
+            ours.notes.append(f"{parts.store.count()} passages")
+            runs = [ours]
+            if config.baseline:
+                runs.append(_baseline(config, embedder, texts, data_dir, questions))
+            prints = fingerprint(settings, config, embedder, parts.assistant.corpus_version())
     return EvalRun(config, runs, prints, report, started)
 
 

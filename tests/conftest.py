@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,36 @@ SHARED_DEV = PROJECT.parent / "shared" / "eval" / "real-dev.jsonl"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+class NetworkBlocked(RuntimeError):
+    """A test tried to leave this machine: ShareCheck must work offline."""
+
+
+def _loopback(address: object) -> bool:
+    if not isinstance(address, tuple):
+        return True  # a Unix socket path
+    host = str(address[0])
+    if host in {"localhost", ""}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost would need DNS
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that connects beyond loopback (haystack's request blocker): the model,
+    Chroma, PostgreSQL and the browser all run on this machine."""
+    connect = socket.socket.connect
+
+    def guarded(sock: socket.socket, address: object) -> object:
+        if not _loopback(address):
+            raise NetworkBlocked(f"test tried to reach {address!r}; tests must stay offline")
+        return connect(sock, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
 @pytest.fixture(autouse=True)
@@ -59,3 +91,14 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbed
     if not SHARED_CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     yield _ingest(SHARED_CORPUS, tmp_path_factory.mktemp("shared"), embedder)
+
+
+# Fixtures that load the real model or build a real store: a test using one is slow, marked here
+# so `-m "not slow"` is a true fast loop whatever the test file remembers to say.
+SLOW_FIXTURES = {"embedder", "bundled_store", "shared_store", "bundled", "chroma_url"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -1,6 +1,6 @@
 """Who is signed in, what each role may open, and the sign-in form.
 
-Local accounts (assistant/users.py) sign in with a name and password. Where `.streamlit/secrets.toml`
+Local accounts (accounts/users.py) sign in with a name and password. Where `.streamlit/secrets.toml`
 has an `[auth]` section, "Sign in with Microsoft" (OIDC via `st.login`) is offered as well, and an
 Entra ID user's role is the role of the local account with their e-mail address, else staff.
 """
@@ -13,7 +13,7 @@ from typing import Literal
 
 import streamlit as st
 
-from assistant.users import Role, UserStore, normalise_name
+from accounts.users import Role, UserStore, normalise_name
 
 PageName = Literal["ask", "library", "training", "review", "settings"]
 EVERYONE: frozenset[Role] = frozenset({"staff", "trainer", "governance", "admin"})

@@ -65,11 +65,11 @@ def record_feedback(
     assistant: Assistant, user: SignedIn, exchange: Exchange, rating: str, reason: str = ""
 ) -> bool:
     """Store a thumbs up/down (and reason) against the logged answer; False if it could not be."""
-    add_feedback = getattr(assistant.answer_log, "add_feedback", None)
-    if exchange.log_id is None or add_feedback is None:
+    recorder = assistant.recorder
+    if exchange.log_id is None or recorder is None:
         return False
     try:
-        add_feedback(exchange.log_id, user_id=user.name, rating=rating, reason=reason)
+        recorder.add_feedback(exchange.log_id, user_id=user.name, rating=rating, reason=reason)
     except Exception:  # feedback must never break the chat; the log's own errors say why
         log.exception("could not store feedback on answer %s", exchange.log_id)
         return False

@@ -9,6 +9,7 @@ import streamlit as st
 
 from assistant.service import Assistant
 from core.passage import Passage
+from ui import services
 from ui.citations import escape_markdown
 from ui.pdf_page import page_with_highlight
 
@@ -22,9 +23,10 @@ def _page_png(path: str, page: int, passage_text: str, mtime: float) -> tuple[by
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _passages_of(source: str, corpus_version: str, _assistant: Assistant) -> list[Passage]:
+def _passages_of(source: str, corpus_version: str) -> list[Passage]:
     """Every stored passage of one document, in reading order (page, clause, then as stored)."""
-    found = [(i, p) for i, p in enumerate(_assistant.store.all_passages()) if p.source == source]
+    store = services.current().store
+    found = [(i, p) for i, p in enumerate(store.all_passages()) if p.source == source]
     found.sort(key=lambda item: (item[1].page, _clause_key(item[1].clause), item[0]))
     return [p for _, p in found]
 
@@ -52,7 +54,7 @@ def show_in_document(assistant: Assistant, passage: Passage) -> None:
 
 
 def _show_neighbours(assistant: Assistant, passage: Passage) -> None:
-    passages = _passages_of(passage.source, assistant.corpus_version(), assistant)
+    passages = _passages_of(passage.source, assistant.corpus_version())
     at = next((i for i, p in enumerate(passages) if p.id == passage.id), None)
     if at is None:
         st.caption("This passage is no longer in the store; the document may have changed.")

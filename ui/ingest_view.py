@@ -10,13 +10,15 @@ from assistant.service import Assistant
 from core.errors import ShareCheckError, StoreLocked
 from ingest.lock import writer_lock
 from ingest.pipeline import Ingester, IngestReport
+from ui import services
 
 
 def ingest_with_progress(
     assistant: Assistant, roots: list[Path], summary: bool = True
 ) -> IngestReport | None:
     """Bring the store in line with `roots`, showing progress; None if it could not run."""
-    settings = assistant.settings
+    parts = services.current()
+    settings = parts.settings
     bar = st.progress(0.0, text="Starting…")
 
     def tick(done: int, total: int, source: str) -> None:
@@ -26,7 +28,7 @@ def ingest_with_progress(
 
     try:
         with writer_lock(settings.data_dir, settings.lock_timeout_s):
-            ingester = Ingester(settings, assistant.embedder, store=assistant.store)
+            ingester = Ingester(settings, parts.embedder, store=parts.store)
             try:
                 report = ingester.run(roots, progress=tick)
             finally:
@@ -39,7 +41,7 @@ def ingest_with_progress(
         bar.empty()
         st.error(f"The documents could not be read: {error}")
         return None
-    assistant.reload_index()
+    parts.reload()
     bar.progress(1.0, text=f"Done in {report.seconds:.0f} s")
     if summary:
         show_report(report)
@@ -59,11 +61,11 @@ def show_report(report: IngestReport) -> None:
 
 def ensure_corpus(assistant: Assistant, corpus: Path) -> bool:
     """On a first start (empty store) ingest `corpus`; True when there are passages to search."""
-    if assistant.store.count() > 0:
+    if assistant.passage_count() > 0:
         return True
     st.info(
         "First start: reading the documents ShareCheck answers from. "
         "This takes a minute and only happens once."
     )
     ingest_with_progress(assistant, [corpus])
-    return assistant.store.count() > 0
+    return assistant.passage_count() > 0

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from assistant.log import AnswerLog, LoggedAnswer
 from core.registry import DocumentRecord, Registry
 from core.settings import Settings
+from governance.log import AnswerLog, LoggedAnswer
 
 
 @st.cache_resource(show_spinner=False)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from accounts.users import UserStore, users_path
+from assistant.compose import Services
 from assistant.service import Assistant
-from assistant.users import UserStore, users_path
 from core.embedding import Embedder
 from core.settings import Settings
 
@@ -21,9 +22,16 @@ from core.settings import Settings
 CORPUS_DIR_ENV = "SHARECHECK_CORPUS_DIR"
 
 
-def settings() -> Settings:
-    """The settings for this run, from SHARECHECK_* environment variables."""
+@st.cache_resource(show_spinner=False)
+def _settings(environment: str) -> Settings:
     return Settings()
+
+
+def settings() -> Settings:
+    """The settings from SHARECHECK_* environment variables: built once per distinct environment,
+    not on every rerun."""
+    environment = sorted((k, v) for k, v in os.environ.items() if k.startswith("SHARECHECK_"))
+    return _settings(repr(environment))
 
 
 @st.cache_resource(show_spinner="Loading the language model…")
@@ -35,23 +43,26 @@ def embedder() -> Embedder:
 
 
 @st.cache_resource(show_spinner="Opening the document store…")
-def _assistant(key: str, _settings: Settings) -> Assistant:
-    from assistant.wiring import open_assistant
+def _services(key: str, _settings: Settings) -> Services:
+    from assistant.compose import build
 
-    return open_assistant(_settings, embedder=embedder())
+    return build(_settings, embedder=embedder())
+
+
+def current() -> Services:
+    """The running parts (store, search, log, assistant) for the current settings, built once."""
+    now = settings()
+    return _services(now.model_dump_json(), now)
 
 
 def assistant() -> Assistant:
     """The one Assistant for the current settings."""
-    current = settings()
-    return _assistant(current.model_dump_json(), current)
+    return current().assistant
 
 
 def warm_up() -> None:
     """Load the model, open the store and build the redactor before the first question."""
-    redactor = assistant().redactor
-    if redactor is not None:
-        redactor.redact("warm-up")
+    current().redactor.redact("warm-up")
 
 
 @st.cache_resource(show_spinner=False)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.users import Role
+from accounts.users import Role
 from core.settings import Settings
 from ui.auth import SESSION_KEY, SignedIn
 

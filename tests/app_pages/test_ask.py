@@ -11,8 +11,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from streamlit.testing.v1 import AppTest
 
 from assistant.llm import LLMAnswerer
-from assistant.log import AnswerLog
 from core.settings import LLMSettings, Settings
+from governance.log import AnswerLog
 from ui import services
 from ui.answer_view import REDACTED_NOTICE
 
@@ -126,7 +126,7 @@ class BrokenChatModel(FakeListChatModel):
 def test_an_llm_failure_shows_the_fallback_notice(data_dir: Path, app_for: AppFor) -> None:
     at = app_for("staff").run()
     assistant = services.assistant()  # the same cached instance the app is using
-    assistant.answerer = LLMAnswerer(BrokenChatModel(), LLMSettings(), assistant.extractive)
+    assistant.answerer = LLMAnswerer(BrokenChatModel(), LLMSettings(), assistant.fallback)
     ask(at, REFERRAL)
     assert LLM_FAILED in [w.value for w in at.warning]
     assert ":blue-badge[1]" in assistant_text(at)

@@ -17,11 +17,11 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from assistant.governance.fakes import sample_answer
-from assistant.log import AnswerLog, review_eval_path
-from assistant.users import Role
+from accounts.users import Role
 from core.registry import DocumentRecord, Registry
 from core.settings import Settings
+from governance.log import AnswerLog, review_eval_path
+from governance.samples import sample_answer
 
 AppFor = Callable[..., AppTest]
 PAGE = "app_pages/review.py"

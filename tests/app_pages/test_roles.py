@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.users import ROLES, Role, UserStore
+from accounts.users import ROLES, Role, UserStore
 from core.settings import Settings
 from ui.auth import SESSION_KEY, SignedIn
 from ui.navigation import PAGES

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.log import AnswerLog
 from core.settings import Settings
+from governance.log import AnswerLog
 from ui.scenarios import load_scenarios
 
 pytestmark = pytest.mark.slow

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from assistant.users import UserStore
+from accounts.users import UserStore
 from core.embedding import Embedder
 from core.settings import Settings
 from core.vectorstore import PassageStore

@@ -47,7 +47,7 @@ class FakeEmbeddings(Embeddings):
 @pytest.fixture(autouse=True)
 def _uk_redactor_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Presidio takes seconds to load; the UK patterns are enough for the eval's plumbing."""
-    from assistant.redact import Redactor
+    from governance.redact import Redactor
 
     monkeypatch.setattr(
         Redactor, "from_settings", classmethod(lambda cls, s: cls(use_presidio=False))

@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.query import build_query
-from assistant.retriever import HybridSearch
 from core.embedding import HashingEmbedder
-from core.lexical import LexicalIndex
 from core.settings import Settings
 from core.vectorstore import PassageStore
+from retrieval.query import build_query
+from retrieval.search import HybridSearch
 from tests.ingest.helpers import CLAUSES, ingest, outcome, write
 
 CHROMA = Path(sys.executable).with_name("chroma")
@@ -62,6 +61,6 @@ def test_ingest_and_search_through_a_chroma_server(chroma_url: str, tmp_path: Pa
     embedder = HashingEmbedder()
     store = PassageStore(settings, embedder)
     assert not (settings.chroma_dir / "chroma.sqlite3").exists()  # nothing written locally
-    search = HybridSearch(settings.retrieval, embedder, store, LexicalIndex.load(settings.lexical_dir))
+    search = HybridSearch(settings.retrieval, embedder, store, settings.lexical_dir)
     hits = search.search(build_query("can referrals go by personal email?", []), k=3)
     assert any("secure email" in h.passage.text for h in hits)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, case, exists, select
 
-from assistant.governance.records import (
+from governance.records import (
     AnswerFilters,
     CitedPassage,
     FeedbackRecord,
@@ -20,7 +20,7 @@ from assistant.governance.records import (
     WeekStats,
     parse_time,
 )
-from assistant.governance.schema import answers, feedback, reviews
+from governance.schema import answers, feedback, reviews
 
 # SQL parameter lists stay well under SQLite's default limit on bound variables.
 ID_CHUNK = 500

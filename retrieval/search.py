@@ -2,7 +2,7 @@
 
 The signals, each standardised over the candidate pool and added with its weight:
 - dense: cosine similarity of the passage (heading context + text) to the whole question;
-- lexical: BM25 of the question with the documents' words for staff wording (assistant/query.py);
+- lexical: BM25 of the question with the documents' words for staff wording (retrieval/query.py);
 - parts: mean similarity of the passage to each sentence of the question on its own, so the
   question asked at the end of a long story counts as much as the story.
 Weighted score fusion beat reciprocal rank fusion of the same lists, and a best-sentence ranking
@@ -14,20 +14,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
-from assistant.query import SearchQuery, build_query
 from core.embedding import Embedder
 from core.lexical import LexicalIndex, tokens
 from core.passage import Passage
 from core.settings import RetrievalSettings
 from core.vectorstore import PassageStore
+from retrieval.query import SearchQuery
 
 log = logging.getLogger(__name__)
 
@@ -61,19 +58,28 @@ class Hit:
 
 
 class HybridSearch:
-    """The search itself, independent of langchain; the retriever below adapts it."""
+    """Dense and BM25 candidates from the store, scored on three signals and fused."""
 
     def __init__(
         self,
         settings: RetrievalSettings,
         embedder: Embedder,
         store: PassageStore,
-        lexical: LexicalIndex | None,
+        lexical_dir: Path | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
-        self.lexical = lexical
+        self.lexical_dir = lexical_dir
+        self.lexical = LexicalIndex.load(lexical_dir) if lexical_dir is not None else None
+
+    def reload(self) -> None:
+        """Pick up the BM25 index another ingest wrote (the vectors are read live from Chroma)."""
+        if self.lexical_dir is not None:
+            self.lexical = LexicalIndex.load(self.lexical_dir)
+
+    def known_laws(self) -> frozenset[str] | None:
+        return self.lexical.laws if self.lexical is not None else None
 
     def search(
         self, query: SearchQuery, k: int | None = None, filters: Filters | None = None
@@ -144,26 +150,3 @@ def _distinct(
         if len(chosen) == k:
             break
     return chosen
-
-
-class HybridRetriever(BaseRetriever):
-    """langchain's face on HybridSearch, so chains and tools can use ShareCheck retrieval."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    search: HybridSearch
-    k: int = 5
-    filters: Filters = Filters()
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        hits = self.search.search(build_query(query, []), self.k, self.filters)
-        return [
-            Document(
-                page_content=h.passage.text,
-                id=h.passage.id,
-                metadata=h.passage.to_metadata() | {"score": h.score, "similarity": h.similarity},
-            )
-            for h in hits
-        ]

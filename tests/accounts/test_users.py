@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.users import (
+from accounts.cli import add_user_commands, run_user_command
+from accounts.users import (
     MIGRATIONS,
     UnknownUser,
     UserExists,
     UserStore,
     users_path,
 )
-from assistant.users_cli import add_user_commands, run_user_command
 from core.settings import Settings
 
 # bcrypt's cheapest work factor: the tests check behaviour, not hashing cost.

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.governance.fakes import sample_answer
-from assistant.governance.testing import AnswerLogContract
-from assistant.log import AnswerLog, LogUnavailable
-from assistant.log_cli import add_log_commands, run_log_command
 from core.settings import Settings
+from governance.cli import add_log_commands, run_log_command
+from governance.log import AnswerLog, LogUnavailable
+from governance.samples import sample_answer
+from tests.governance.log_contract import AnswerLogContract
 
 
 def log_path(settings: Settings) -> Path:

@@ -7,8 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from assistant.log import AnswerFilters, AnswerLog, LogError
 from core.settings import Settings
+from governance.log import AnswerFilters, AnswerLog, LogError
 
 
 def add_log_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from assistant.governance.records import LoggedAnswer, ReviewRecord
+from governance.records import LoggedAnswer, ReviewRecord
 
 ExportFormat = Literal["csv", "jsonl"]
 CSV_COLUMNS = (

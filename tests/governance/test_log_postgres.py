@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 import pytest
 
-from assistant.governance.testing import AnswerLogContract
 from core.settings import Settings
+from tests.governance.log_contract import AnswerLogContract
 
 PG_URL = os.environ.get("SHARECHECK_TEST_PG_URL", "")
 

@@ -1,13 +1,9 @@
-"""Fakes beside the real log: sample answers, an in-memory recorder, and a load writer.
-
-`MemoryAnswerLog` satisfies `assistant.log.AnswerRecorder` for unit tests of the chat page and
-CLI; `write_sample_answers` is the worker the concurrency test and `eval.log_bench` spawn.
-"""
+"""Sample answers for the log's tests and benchmark: `write_sample_answers` is the worker the
+concurrency test and `eval.log_bench` spawn."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.answer import Answer, Citation, Mode
@@ -48,35 +44,6 @@ def sample_answer(
     )
 
 
-@dataclass
-class RecordedFeedback:
-    answer_id: int
-    user_id: str
-    rating: str
-    reason: str
-
-
-@dataclass
-class MemoryAnswerLog:
-    """An AnswerRecorder that keeps everything in lists, for tests that only need to see writes."""
-
-    answers: list[tuple[Answer, dict[str, str]]] = field(default_factory=list)
-    feedback: list[RecordedFeedback] = field(default_factory=list)
-
-    def record(
-        self, answer: Answer, *, user_id: str, role: str, session_id: str, corpus_version: str
-    ) -> int:
-        who = {"user_id": user_id, "role": role, "session_id": session_id}
-        self.answers.append((answer, who | {"corpus_version": corpus_version}))
-        return len(self.answers)
-
-    def add_feedback(self, answer_id: int, *, user_id: str, rating: str, reason: str = "") -> int:
-        if rating not in ("up", "down"):
-            raise ValueError(f"rating must be up or down, not {rating!r}")
-        self.feedback.append(RecordedFeedback(answer_id, user_id, rating, reason))
-        return len(self.answers) + len(self.feedback)
-
-
 def write_sample_answers(
     data_dir: str, log_url: str | None, count: int, worker: int
 ) -> tuple[float, float]:
@@ -84,8 +51,8 @@ def write_sample_answers(
 
     Returns the wall-clock (time.time) start and end of the writes, for throughput figures.
     """
-    from assistant.log import AnswerLog
     from core.settings import Settings
+    from governance.log import AnswerLog
 
     settings = Settings(data_dir=Path(data_dir), log_url=log_url)
     with AnswerLog.open(settings) as log:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.retriever import _distinct
 from core.passage import Passage
+from retrieval.search import _distinct
 
 TEXT = "10.1 All breaches will be notified to the Data Protection Manager within 24 hours."
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import redact
-from assistant.governance.fakes import sample_answer
-from assistant.redact import Redactor, nhs_checksum_ok, redact_answer
 from eval.redaction import DEFAULT_SET, load, score
+from governance import redact
+from governance.redact import Redactor, nhs_checksum_ok, redact_answer
+from governance.samples import sample_answer
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +117,7 @@ def test_a_presidio_that_will_not_start_falls_back_with_a_warning(
 
     monkeypatch.setattr(redact, "build_presidio", broken)
     fallback = Redactor(tmp_path)
-    with caplog.at_level(logging.WARNING, logger="assistant.redact"):
+    with caplog.at_level(logging.WARNING, logger="governance.redact"):
         assert fallback.redact("ring 07700 900412").text == "ring [PHONE]"
         assert fallback.redact("ring 07700 900413").text == "ring [PHONE]"
     assert fallback.engine == "uk"
@@ -138,7 +138,7 @@ def test_a_presidio_failure_on_one_text_is_not_fatal(
 
 def test_nothing_is_built_or_imported_until_first_use(tmp_path: Path) -> None:
     code = (
-        "import sys; from pathlib import Path; from assistant.redact import Redactor; "
+        "import sys; from pathlib import Path; from governance.redact import Redactor; "
         f"Redactor(Path({str(tmp_path)!r})); "
         "print('presidio_analyzer' in sys.modules, 'spacy' in sys.modules)"
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from assistant.governance.schema import CHAINED, purges
+from governance.schema import CHAINED, purges
 
 GENESIS = "0" * 64
 # Rows fetched per table per step while verifying; bounds memory on a large log.

@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from assistant.users import ROLES, UserError, UserStore, random_password
+from accounts.users import ROLES, UserError, UserStore, random_password
 from core.settings import Settings
 
 ADMIN_NAME = "admin"

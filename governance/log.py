@@ -9,24 +9,26 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, Self, TextIO
+from typing import Any, Self, TextIO
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 
 from assistant.answer import Answer
-from assistant.governance import chain, queries
-from assistant.governance import purge as retention
-from assistant.governance.chain import VerifyResult
-from assistant.governance.database import (
+from core.errors import ShareCheckError
+from core.settings import Settings
+from governance import chain, queries
+from governance import purge as retention
+from governance.chain import VerifyResult
+from governance.database import (
     create_log_engine,
     read_transaction,
     write_transaction,
 )
-from assistant.governance.export import ExportFormat, append_eval_item, export
-from assistant.governance.migrations import migrate
-from assistant.governance.purge import PurgeResult
-from assistant.governance.records import (
+from governance.export import ExportFormat, append_eval_item, export
+from governance.migrations import migrate
+from governance.purge import PurgeResult
+from governance.records import (
     RATINGS,
     VERDICTS,
     AnswerFilters,
@@ -40,15 +42,12 @@ from assistant.governance.records import (
     WeekStats,
     citations_json,
 )
-from assistant.governance.schema import answers as answers_table
-from assistant.redact import TextRedactor, redact_answer
-from core.errors import ShareCheckError
-from core.settings import Settings
+from governance.redact import TextRedactor, redact_answer
+from governance.schema import answers as answers_table
 
 __all__ = [
     "AnswerFilters",
     "AnswerLog",
-    "AnswerRecorder",
     "CitedPassage",
     "FeedbackRecord",
     "LogError",
@@ -80,18 +79,6 @@ class UnknownAnswer(LogError):
     def __init__(self, answer_id: int) -> None:
         super().__init__(f"no logged answer has id {answer_id}; it may have been purged")
         self.answer_id = answer_id
-
-
-class AnswerRecorder(Protocol):
-    """What the chat page and CLI need from a log: record answers and the feedback on them."""
-
-    def record(
-        self, answer: Answer, *, user_id: str, role: str, session_id: str, corpus_version: str
-    ) -> int: ...
-
-    def add_feedback(
-        self, answer_id: int, *, user_id: str, rating: Rating, reason: str = ""
-    ) -> int: ...
 
 
 def review_eval_path(settings: Settings) -> Path:

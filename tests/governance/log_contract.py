@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from assistant.governance import chain
-from assistant.governance.database import create_log_engine
-from assistant.governance.fakes import sample_answer, write_sample_answers
-from assistant.governance.schema import answers
-from assistant.log import AnswerFilters, AnswerLog, LoggedAnswer, UnknownAnswer
-from assistant.redact import Redactor, redact_answer
 from core.settings import Settings
+from governance import chain
+from governance.database import create_log_engine
+from governance.log import AnswerFilters, AnswerLog, LoggedAnswer, UnknownAnswer
+from governance.redact import Redactor, redact_answer
+from governance.samples import sample_answer, write_sample_answers
+from governance.schema import answers
 
 RAW_QUESTION = (
     "Mrs Ellison at 14 Beverley Road, HU5 3QT, mobile 07700 900412, is hoarding. "

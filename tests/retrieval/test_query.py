@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.query import build_query, expand, parts
-from assistant.retriever import _standardised
 from assistant.scope import in_scope
+from retrieval.query import build_query, expand, parts
+from retrieval.search import _standardised
 
 
 def test_a_story_then_a_question_is_searched_in_parts() -> None:

@@ -26,7 +26,7 @@ from sqlalchemy import (
     text,
 )
 
-from assistant.governance.database import write_transaction
+from governance.database import write_transaction
 
 Migration = Callable[[Connection], None]
 MIGRATIONS: list[Migration] = []

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, delete, func, select
 
-from assistant.governance import chain
-from assistant.governance.schema import CHAINED, purge_gate
+from governance import chain
+from governance.schema import CHAINED, purge_gate
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,84 @@
+"""The composition root: every long-lived part built from one Settings object, once per process.
+
+The app calls `build` under `st.cache_resource`, each CLI run calls it once; everything else is
+handed the parts it needs (the protocols in assistant.protocols), never builds its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+from assistant.extractive import ExtractiveAnswerer
+from assistant.protocols import Answerer
+from assistant.service import Assistant
+from core.embedding import Embedder, MiniLMEmbedder
+from core.registry import Registry
+from core.settings import Settings
+from core.vectorstore import PassageStore
+from governance.log import AnswerLog
+from governance.redact import Redactor
+from retrieval.search import HybridSearch
+
+
+def make_answerer(settings: Settings, fallback: ExtractiveAnswerer) -> Answerer:
+    """The LLM answerer when the user turned it on in settings, else the extractive one."""
+    if not settings.llm.enabled:
+        return fallback
+    from assistant.llm import LLMAnswerer, chat_model_from_settings
+
+    return LLMAnswerer(chat_model_from_settings(settings.llm), settings.llm, fallback)
+
+
+@dataclass
+class Services:
+    """The parts of one running ShareCheck; `close()` releases the databases."""
+
+    settings: Settings
+    embedder: Embedder
+    store: PassageStore
+    registry: Registry
+    search: HybridSearch
+    redactor: Redactor
+    log: AnswerLog | None
+    assistant: Assistant
+
+    def reload(self) -> None:
+        """Pick up what an ingest (this process's or another's) wrote."""
+        self.search.reload()
+
+    def close(self) -> None:
+        self.registry.close()
+        if self.log is not None:
+            self.log.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def build(settings: Settings, embedder: Embedder | None = None, *, with_log: bool = True) -> Services:
+    """Open the store, registry, search, redactor and (optionally) the log, and wire the Assistant."""
+    embedder = embedder or MiniLMEmbedder()
+    store = PassageStore(settings, embedder)
+    registry = Registry(settings.registry_path)
+    search = HybridSearch(settings.retrieval, embedder, store, settings.lexical_dir)
+    redactor = Redactor.from_settings(settings)
+    answer_log = AnswerLog.open(settings, redactor=redactor) if with_log else None
+    fallback = ExtractiveAnswerer(settings.contacts)
+    assistant = Assistant(
+        settings,
+        retriever=search,
+        library=registry,
+        passage_count=store.count,
+        answerer=make_answerer(settings, fallback),
+        fallback=fallback,
+        recorder=answer_log,
+        redactor=redactor,
+    )
+    return Services(settings, embedder, store, registry, search, redactor, answer_log, assistant)

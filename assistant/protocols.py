@@ -1,0 +1,64 @@
+"""The boundaries the ask service depends on: small protocols, one per role.
+
+The concrete parts (Chroma + BM25 search, the extractive and LLM answerers, the SQL log, the
+presidio redactor) are built in `assistant.compose`; everything else sees only these.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from assistant.answer import Answer, Citation, Mode, Turn
+from core.registry import DocumentRecord
+from governance.records import Rating
+from governance.redact import TextRedactor
+from retrieval.query import SearchQuery
+from retrieval.search import Filters, Hit
+
+__all__ = ["AnswerRecorder", "Answerer", "Library", "Retriever", "TextRedactor"]
+
+
+class Retriever(Protocol):
+    """Ranks stored passages for a read question."""
+
+    def search(
+        self, query: SearchQuery, k: int | None = None, filters: Filters | None = None
+    ) -> list[Hit]: ...
+
+    def known_laws(self) -> frozenset[str] | None:
+        """The laws the stored documents name; None when the index predates that list."""
+        ...
+
+    def reload(self) -> None:
+        """Pick up what another ingest wrote."""
+        ...
+
+
+class Answerer(Protocol):
+    """Builds an Answer from a question and the passages retrieved for it."""
+
+    mode: Mode
+
+    def answer(
+        self, question: str, citations: list[Citation], history: list[Turn]
+    ) -> Answer: ...
+
+
+class AnswerRecorder(Protocol):
+    """What the chat page and CLI need from the governance log: answers and feedback on them."""
+
+    def record(
+        self, answer: Answer, *, user_id: str, role: str, session_id: str, corpus_version: str
+    ) -> int: ...
+
+    def add_feedback(
+        self, answer_id: int, *, user_id: str, rating: Rating, reason: str = ""
+    ) -> int: ...
+
+
+class Library(Protocol):
+    """The documents behind the store and the version of the whole set."""
+
+    def documents(self) -> list[DocumentRecord]: ...
+
+    def corpus_version(self) -> str: ...

@@ -1,0 +1,1 @@
+"""Finding the passages that answer a question: query reading, dense + BM25 search, fusion."""
