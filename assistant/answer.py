@@ -9,6 +9,20 @@ from core.passage import Passage
 
 Mode = Literal["extractive", "llm"]
 
+# The answer status every answer carries, shown first (the CLI JSON's `verdict`):
+# yes; yes_if (yes, when named conditions hold); no; not_without (not without the consent or
+# permission of someone named); depends (left to judgement: the bottom line says on what);
+# act_now (immediate risk: 999 first); info (a factual question, no sharing decision);
+# not_covered (declined: the bottom line says what is missing).
+Verdict = Literal["yes", "yes_if", "no", "not_without", "depends", "act_now", "info", "not_covered"]
+VERDICTS: tuple[Verdict, ...] = (
+    "yes", "yes_if", "no", "not_without", "depends", "act_now", "info", "not_covered",
+)  # fmt: skip
+# Verdicts that tell someone to go ahead, and those that tell them not to: a gold "yes" answered
+# "no" (or the reverse) is the worst error the product can make, counted by the eval.
+POSITIVE: frozenset[Verdict] = frozenset({"yes", "yes_if"})
+NEGATIVE: frozenset[Verdict] = frozenset({"no", "not_without"})
+
 DANGER_LINE = "If someone is in immediate danger call 999."
 NOT_LEGAL_ADVICE = (
     "This is guidance drawn from the documents listed, not legal advice; "
@@ -75,6 +89,8 @@ class Answer:
     settings_hash: str = ""
     redacted: bool = False
     log_id: int | None = None  # the governance log row, once recorded
+    verdict: Verdict = "depends"
+    bottom_line: str = ""  # at most BOTTOM_LINE_WORDS words, every sentence citing its clause
 
     def to_json(self) -> dict[str, Any]:
         """The CLI contract: exactly these keys, citations in rank order."""
@@ -83,6 +99,8 @@ class Answer:
             "answer": self.text,
             "abstained": self.abstained,
             "mode": self.mode,
+            "verdict": self.verdict,
+            "bottom_line": self.bottom_line,
             "elapsed_ms": round(self.elapsed_ms, 2),
             "citations": [c.to_json() for c in self.citations],
         }
