@@ -50,6 +50,7 @@ class Citation:
             "clause": p.clause,
             "section": p.section,
             "page": p.page,
+            "page_label": p.page_label or (str(p.page) if p.page else ""),
             "text": p.text,
             "warning": self.warning,
         }

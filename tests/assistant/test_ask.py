@@ -85,9 +85,11 @@ def test_cli_json_contract_reads_questions_from_stdin(bundled_store: Settings) -
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(rows) == 2
-    assert set(rows[0]) == {"question", "answer", "abstained", "mode", "elapsed_ms", "citations"}
+    assert set(rows[0]) == {
+        "question", "answer", "abstained", "mode", "verdict", "bottom_line", "elapsed_ms", "citations",
+    }  # fmt: skip
     assert rows[0]["mode"] == "extractive" and rows[0]["abstained"] is False
-    assert set(rows[0]["citations"][0]) == {"n", "source", "title", "kind", "clause", "section", "page", "text", "warning"}
+    assert set(rows[0]["citations"][0]) == {"n", "source", "title", "kind", "clause", "section", "page", "page_label", "text", "warning"}
     assert [c["n"] for c in rows[0]["citations"]] == list(range(1, len(rows[0]["citations"]) + 1))
     assert rows[1]["abstained"] is True and rows[1]["citations"] == []
 
