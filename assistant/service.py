@@ -91,6 +91,8 @@ class Assistant:
         if self.passage_count() == 0:
             raise StoreEmpty(str(self.settings.data_dir))
         question, redacted = self._redact(question)
+        # Earlier turns were typed by a person too: they reach search and any LLM redacted.
+        history = [replace(t, question=self._redact(t.question)[0]) for t in history]
         answer = self._answer(question, history, filters)
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         answer.redacted = redacted
@@ -123,7 +125,7 @@ class Assistant:
             ]
             answer = self.answerer.answer(question, citations, history)
         if danger:
-            answer = replace(answer, text=f"**{DANGER_LINE}**\n\n{answer.text}", danger=True)
+            answer = _act_now(answer)
         return answer
 
     def _abstain_reason(self, question: str, history: list[Turn], hits: list[Hit]) -> str:
@@ -142,6 +144,15 @@ class Assistant:
         if best < self.settings.retrieval.abstain_below:
             return f"no passage is close enough: best match {best:.2f}"
         return ""
+
+
+def _act_now(answer: Answer) -> Answer:
+    """Immediate danger comes before any sharing question: 999 first, the answer after it."""
+    line = f"{DANGER_LINE} Then: {answer.bottom_line}" if answer.bottom_line else DANGER_LINE
+    return replace(
+        answer, text=f"**{DANGER_LINE}**\n\n{answer.text}", danger=True, verdict="act_now",
+        bottom_line=line,
+    )  # fmt: skip
 
 
 def _title(law: str) -> str:

@@ -1,0 +1,287 @@
+"""The verdict read from the evidence: what a deciding sentence says you may, must or must not do.
+
+Nothing here guesses. A sentence's force comes from its modal verbs and their polarity ("may",
+"must not", "only with the consent of", "does not prevent"); the verdict comes from the force of
+the sentence that best answers the question, and only when that sentence is about the action the
+question asks about. Weak, mixed or off-target evidence gives `depends`: a wrong yes or no is
+the worst answer ShareCheck can give, "it depends, ask the DPO" is only unhelpful.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.answer import Verdict
+from core.lexical import tokens
+
+Force = Literal["forbid", "consent", "condition", "permit", "require", "none"]
+
+# Negated permission or obligation: "must not", "should not be shared", "cannot", "never".
+_FORBID = re.compile(
+    r"\b(?:must|shall|should|may|can|will|need|is|are|be)\s+not\b(?!\s+(?:only|prevent|limit|"
+    r"stop|restrict|be a barrier|necessarily))|\b(?:cannot|can't|mustn't|shouldn't|shan't|"
+    r"won't)\b(?!\s+(?:prevent|limit|stop))|\bnever\b|\b(?:is|are)\s+(?:prohibited|forbidden|"
+    r"not permitted|not allowed|unlawful)\b|\bdo(?:es)?\s+not\s+(?:share|disclose|pass|give|"
+    r"release|tell|discuss)\b|\bdon't\s+(?:share|disclose|pass|give|release|tell|discuss)\b",
+    re.I,
+)
+# Negated negatives read as permission: "the GDPR does not prevent, or limit, the sharing".
+_NOT_PREVENT = re.compile(
+    r"\b(?:do|does|did|should|must|will|shall)\s+not\s+(?:prevent|limit|stop|restrict|"
+    r"be a barrier)|\bnot\s+(?:a|be a)\s+barrier\b|\bno\s+barrier\b",
+    re.I,
+)
+# Someone's agreement is named as required: "without the written consent of the provider".
+_CONSENT_OF = re.compile(
+    r"\b(?:without|only with|with|subject to|requires?|need)\s+(?:the\s+)?(?:prior\s+|"
+    r"written\s+|express\s+|explicit\s+|informed\s+)*(?:consent|permission|agreement|"
+    r"authori[sz]ation|approval)(?:\s+(?:of|from)\s+(?P<who>(?:the\s+)?[\w' -]{3,60}?))?"
+    r"(?=[,.;:)]|\s+(?:and|or|unless|except|before|to|where|if|has|is|was)\b|$)",
+    re.I,
+)
+# "do not share ... unless your watch manager agrees": someone's agreement lifts a prohibition.
+_UNLESS_AGREES = re.compile(
+    r"\b(?:unless|until|except\s+where|without)\b[^.;]*?\b(?P<who>(?:the\s+|your\s+|their\s+|"
+    r"his\s+|her\s+)?[\w' -]{2,40}?)\s+(?:agrees|has\s+agreed|consents|has\s+consented|"
+    r"authorises|has\s+authorised|gives\s+(?:consent|permission|agreement))\b",
+    re.I,
+)
+# Conditions on a permission: "only where", "provided that", "if it is necessary".
+_CONDITION = re.compile(
+    r"\b(?:only\s+(?:be\s+\w+\s+)?(?:if|where|when|with|for|to\s+the\s+extent|after|once)|provided\s+that|as\s+long\s+as|"
+    r"so\s+long\s+as|on\s+condition|unless|subject\s+to|where\s+(?:it\s+is|this\s+is|there\s+is|"
+    r"necessary|appropriate|required|possible|relevant)|if\s+(?:it\s+is|this\s+is|there\s+is|"
+    r"necessary|appropriate|required|the\s+)|in\s+accordance\s+with|necessary\s+and\s+"
+    r"proportionate|proportionate|where\s+necessary|to\s+the\s+extent)\b",
+    re.I,
+)
+_PERMIT = re.compile(
+    r"\b(?:may|can|is\s+(?:permitted|allowed|lawful|legitimate|able|entitled)|"
+    r"are\s+(?:permitted|allowed|able|entitled)|"
+    r"(?:is|are)\s+(?:expected|encouraged)\s+to|has\s+the\s+power|have\s+the\s+power|"
+    r"shall\s+be\s+lawful|is\s+lawful)\b",
+    re.I,
+)
+_REQUIRE = re.compile(
+    r"\b(?:must|shall|should|is\s+required|are\s+required|has\s+a\s+duty|have\s+a\s+duty|"
+    r"need\s+to|needs\s+to|is\s+obliged|are\s+obliged)\b",
+    re.I,
+)
+
+# What a question asks about doing, as stemmed words: a deciding sentence must speak of the same
+# kind of act (passing information on, keeping it, deleting it, reporting) to decide it.
+ACTIONS: dict[str, frozenset[str]] = {
+    "share": frozenset(tokens(
+        "share sharing shared disclose disclosure disclosed provide provided pass passed passing "
+        "give gave given release supply exchange transfer tell told inform notify report refer "
+        "referral send sent forward forwarded access discuss process processing use used show "
+        "shown"
+    )),
+    "keep": frozenset(tokens("keep kept retain retention store stored hold held period archive")),
+    "delete": frozenset(tokens("delete deletion erase erasure destroy destruction remove wipe")),
+    "record": frozenset(tokens("record recorded log note document write")),
+    "refuse": frozenset(tokens("refuse refusal object objection withdraw decline opt")),
+}  # fmt: skip
+
+# Asking whether to act: a modal or "allowed/ok/have to" aimed at the asker or the act.
+_DECISION = re.compile(
+    r"\b(?:(?:can|could|may|might|should|shall|must)\s+(?:i|we|you|they|he|she|crews?|staff|"
+    r"the\s+\w+|our\s+\w+|it|this|that)|(?:do|does|did)\s+(?:i|we|they|you)\s+(?:have|need|"
+    r"tell|share|refer|pass|send|report|let|give|just|still|leave|keep|delete|wipe|ask)|"
+    r"(?:am\s+i|are\s+we|is\s+it|is\s+that|would\s+it\s+be)\s+(?:\w+\s+)?(?:allowed|ok|"
+    r"okay|alright|fine|legal|lawful|permitted|a\s+problem|wrong)|allowed\s+to|permitted\s+to|"
+    r"ok\s+to|okay\s+to|alright\s+to|have\s+to|has\s+to|need\s+to|needs\s+to|"
+    r"supposed\s+to|expected\s+to|entitled\s+to|any\s+problem|get\s+(?:in|into)\s+trouble|"
+    r"can't\s+we|cant\s+we|can\s+i|can\s+we)\b",
+    re.I,
+)
+_INFO_START = re.compile(
+    r"^\s*(?:what|what's|whats|who|who's|whose|which|how|when|where|why|define|explain|list|"
+    r"tell\s+me|does\s+the\s+\w+\s+(?:say|mention|cover|apply)|is\s+there|are\s+there)\b",
+    re.I,
+)
+# "GDPR means we can't pass anything on, is that right?": the question tests a claim, so its yes
+# or no is about the claim, not the act; the answer says what the documents say instead.
+_CLAIM_CHECK = re.compile(r"\b(?:is\s+that|is\s+this|is\s+he|is\s+she|are\s+they)\s+(?:right|true|correct)\b|\bdoes\s+that\s+mean\b", re.I)
+
+
+@dataclass(frozen=True)
+class Stance:
+    """What one sentence says of an act: its force, and the consent or condition it names."""
+
+    force: Force
+    who: str = ""  # whose consent or permission is needed, when the sentence names one
+    condition: str = ""  # the condition's wording, e.g. "where it is necessary and proportionate"
+
+
+def stance(sentence: str) -> Stance:
+    """Read the modal force and polarity of one sentence."""
+    consent = _CONSENT_OF.search(sentence)
+    forbids = bool(_FORBID.search(sentence)) and not _NOT_PREVENT.search(sentence)
+    if consent and _needs_consent(sentence, consent, forbids):
+        return Stance("consent", who=_clean_who(consent.group("who") or ""))
+    agrees = _UNLESS_AGREES.search(sentence)
+    if forbids and agrees:
+        return Stance("consent", who=_clean_who(agrees.group("who")))
+    if forbids:
+        return Stance("forbid")
+    condition = _CONDITION.search(sentence)
+    permits = bool(_PERMIT.search(sentence)) or bool(_NOT_PREVENT.search(sentence))
+    requires = bool(_REQUIRE.search(sentence))
+    if condition and (permits or requires):
+        return Stance("condition", condition=_condition_text(sentence, condition.start()))
+    if permits:
+        return Stance("permit")
+    if requires:
+        return Stance("require")
+    return Stance("none")
+
+
+def _needs_consent(sentence: str, consent: re.Match[str], forbids: bool) -> bool:
+    """'must not ... without the consent of X' and 'only with consent' need it; 'may share
+    without consent where...' does not (that is a condition on a permission)."""
+    word = consent.group(0).split()[0].lower()
+    if word == "without":
+        return forbids
+    if word in {"only", "requires", "require", "need", "subject"}:
+        return True
+    # "with the consent of": needed only where the sentence limits the act to it.
+    return bool(re.search(r"\bonly\b", sentence, re.I)) or forbids
+
+
+def _clean_who(who: str) -> str:
+    who = re.split(r"\s+(?:and|or)\s+", re.sub(r"\s+", " ", who))[-1].strip(" ,.;:")
+    return who if len(who.split()) <= 8 else ""
+
+
+def _condition_text(sentence: str, start: int) -> str:
+    """The condition clause from where it starts to the next stop, at most 20 words."""
+    rest = re.split(r"[;:.]|\s\(", sentence[start:], maxsplit=1)[0]
+    words = rest.split()
+    return " ".join(words[:20]).rstrip(",")
+
+
+def is_decision(question: str) -> bool:
+    """A sharing decision (can / should / must I ...) rather than a question of fact.
+
+    The question asked is usually the last sentence of a story; a fact question (what, who, how
+    long) there is answered as information even when the story says "share"."""
+    text = question.strip()
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\s+-\s+", text) if s.strip()] or [text]
+    last = sentences[-1]
+    if _INFO_START.match(last) and not _DECISION.search(last):
+        return False
+    return bool(_DECISION.search(text))
+
+
+def tests_a_claim(question: str) -> bool:
+    return bool(_CLAIM_CHECK.search(question))
+
+
+def actions_of(question: str) -> set[str]:
+    """Which kinds of act the question asks about (share, keep, delete, record, refuse)."""
+    words = set(tokens(question))
+    found = {name for name, stems in ACTIONS.items() if words & stems}
+    return found or {"share"}
+
+
+# Words that carry a sentence's force onto its verb: "may", "must not", "is permitted to".
+_MODALS = frozenset(
+    "may might can cannot can't must mustn't shall should shouldn't won't need needs "
+    "permitted allowed expected required entitled never only not do does don't".split()
+)
+# How far a modal may stand from the verb it governs: "may only be shared", "must not be
+# passed on", "should not normally be given".
+MODAL_REACH = 4
+
+
+# The verbs of each act as written (not stemmed: "information" is not "inform", "providers"
+# not "provide").
+_VERBS: dict[str, re.Pattern[str]] = {
+    "share": re.compile(
+        r"^(?:shar(?:e|es|ed|ing)|disclos(?:e|es|ed|ing)|pass(?:es|ed|ing)?|g(?:ive|ives|ave|"
+        r"iven|iving)|releas(?:e|es|ed|ing)|suppl(?:y|ies|ied|ying)|exchang(?:e|es|ed|ing)|"
+        r"transfer(?:s|red|ring)?|t(?:ell|ells|old|elling)|inform(?:s|ed|ing)?|notif(?:y|ies|ied|"
+        r"ying)|report(?:s|ed|ing)?|refer(?:s|red|ring)?|sen(?:d|ds|t|ding)|forward(?:s|ed|ing)?|"
+        r"access(?:es|ed|ing)?|discuss(?:es|ed|ing)?|process(?:es|ed|ing)?|us(?:e|es|ed|ing)|"
+        r"show(?:s|n|ed|ing)?|provid(?:e|es|ed|ing)|co-operate|cooperate)$"
+    ),
+    "keep": re.compile(r"^(?:keep|keeps|kept|keeping|retain(?:s|ed|ing)?|stor(?:e|es|ed|ing)|hold|holds|held|holding|archiv(?:e|ed|ing))$"),
+    "delete": re.compile(r"^(?:delet(?:e|es|ed|ing)|eras(?:e|es|ed|ing)|destroy(?:s|ed|ing)?|remov(?:e|es|ed|ing)|wip(?:e|es|ed|ing))$"),
+    "record": re.compile(r"^(?:record(?:s|ed|ing)?|log(?:s|ged|ging)?|not(?:e|es|ed|ing)|document(?:s|ed|ing)?|writ(?:e|es|ten|ing))$"),
+    "refuse": re.compile(r"^(?:refus(?:e|es|ed|ing)|object(?:s|ed|ing)?|withdraw(?:s|n|ing)?|declin(?:e|es|ed|ing))$"),
+}
+
+
+def speaks_of(sentence: str, actions: set[str]) -> bool:
+    """Whether the sentence's modal governs one of the acts asked about ("may be shared", "must
+    not be passed"), not some other verb ("the law may provide for derogations")."""
+    verbs = [_VERBS[name] for name in actions]
+    words = re.findall(r"[\w'-]+", sentence.lower())
+    for i, word in enumerate(words):
+        if word not in _MODALS:
+            continue
+        following = words[i + 1 : i + 1 + MODAL_REACH]
+        if any(verb.match(w) for w in following for verb in verbs):
+            return True
+    return False
+
+
+def verdict_of(force: Force, *, asks_obligation: bool) -> Verdict:
+    """The answer status a deciding sentence's force gives.
+
+    "Do I have to ...?" answered by a permission is not a yes: it says you may, not that you
+    must, so it is left as depends."""
+    if force == "forbid":
+        return "no"
+    if force == "consent":
+        return "not_without"
+    if force == "condition":
+        return "yes_if"
+    if force == "require":
+        return "yes"
+    if force == "permit":
+        return "depends" if asks_obligation else "yes"
+    return "depends"
+
+
+def asks_obligation(question: str) -> bool:
+    return bool(
+        re.search(r"\b(have to|has to|must|obliged|required|need to|duty)\b", question, re.I)
+    )
+
+
+def decide(
+    question: str, deciding: list[tuple[str, float]], strong: float
+) -> tuple[Verdict, Stance | None]:
+    """The verdict from the best deciding sentences (text, relevance), best first.
+
+    A yes or no needs the best sentence to be about the act asked about and relevant above
+    `strong`; a runner-up of opposite polarity that is nearly as relevant makes it depends."""
+    if not is_decision(question):
+        return "info", None
+    if tests_a_claim(question):
+        return "depends", None
+    actions = actions_of(question)
+    on_target = [(s, r) for s, r in deciding if speaks_of(s, actions)]
+    read = [(stance(s), r) for s, r in on_target if stance(s).force != "none"]
+    if not read:
+        return "depends", None
+    best, relevance = read[0]
+    obligation = asks_obligation(question)
+    verdict = verdict_of(best.force, asks_obligation=obligation)
+    if relevance < strong and verdict in {"yes", "no"}:
+        return "depends", best
+    for other, other_relevance in read[1:3]:
+        if other_relevance >= 0.8 * relevance and _opposed(
+            verdict, verdict_of(other.force, asks_obligation=obligation)
+        ):
+            return "depends", best
+    return verdict, best
+
+
+def _opposed(a: Verdict, b: Verdict) -> bool:
+    go, stop = {"yes", "yes_if"}, {"no", "not_without"}
+    return (a in go and b in stop) or (a in stop and b in go)
