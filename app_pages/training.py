@@ -34,7 +34,7 @@ def assistant_answer(card: Scenario) -> Answer | None:
     if card.id not in answers:
         try:
             with st.spinner("Asking ShareCheck…"):
-                answers[card.id] = services.assistant().ask(card.question, log_answer=False)
+                answers[card.id] = services.assistant().ask(card.asked(), log_answer=False)
         except ShareCheckError as error:
             st.error(str(error))
             return None

@@ -58,7 +58,8 @@ _ROLES = re.compile(
     r"information\s+governance\s+(?:team|lead|manager)|safeguarding\s+(?:lead|team|manager|officer)|"
     r"senior\s+information\s+risk\s+owner|single\s+point\s+of\s+contact|"
     r"(?:partner|agency|organisation)\s+(?:that|which|who)\s+(?:provided|supplied|owns)\s+[\w ]{3,30}|"
-    r"data\s+controller|information\s+commissioner(?:'s office)?|line\s+manager)\b",
+    r"data\s+controller|information\s+commissioner(?:'s office)?|line\s+manager|"
+    r"(?:watch|station|crew|group)\s+manager|incident\s+commander)\b",
     re.I,
 )
 

@@ -13,7 +13,10 @@ _DANGER = re.compile(
     r"(being|getting) (hit|beaten|hurt|attacked)|violen\w*|"
     r"(at|in) (immediate |imminent )?(risk|danger) (right )?now|right now|immediate(ly)? (risk|danger)|"
     r"in danger|not breathing|unconscious|suicid\w*|kill (him|her|them|myself|themselves)|overdos\w*|"
-    r"going to hurt)\b",
+    r"going to hurt|on\s+the\s+floor|collapsed|can'?t\s+get\s+up|"
+    r"unresponsive|not\s+responding|bleeding|chest\s+pains?|can'?t\s+breathe|struggling\s+to\s+breathe|"
+    r"(?:gas|smoke|carbon monoxide)\s+(?:leak|alarm\s+going\s+off)|still\s+inside|"
+    r"(?:house|flat|home)\s+(?:is\s+)?on\s+fire)\b",
     re.I,
 )
 _NOT_DANGER = re.compile(r"\b(no(body|one)? ?('?s|is)? in (immediate )?danger|not in (immediate )?danger)\b", re.I)

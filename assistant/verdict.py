@@ -60,7 +60,7 @@ _CONDITION = re.compile(
 _PERMIT = re.compile(
     r"\b(?:may|can|is\s+(?:permitted|allowed|lawful|legitimate|able|entitled)|"
     r"are\s+(?:permitted|allowed|able|entitled)|"
-    r"(?:is|are)\s+(?:expected|encouraged)\s+to|has\s+the\s+power|have\s+the\s+power|"
+    r"(?:is|are|be)\s+(?:expected|encouraged)\s+to|has\s+the\s+power|have\s+the\s+power|"
     r"shall\s+be\s+lawful|is\s+lawful)\b",
     re.I,
 )
@@ -94,7 +94,15 @@ _DECISION = re.compile(
     r"okay|alright|fine|legal|lawful|permitted|a\s+problem|wrong)|allowed\s+to|permitted\s+to|"
     r"ok\s+to|okay\s+to|alright\s+to|have\s+to|has\s+to|need\s+to|needs\s+to|"
     r"supposed\s+to|expected\s+to|entitled\s+to|any\s+problem|get\s+(?:in|into)\s+trouble|"
-    r"can't\s+we|cant\s+we|can\s+i|can\s+we)\b",
+    r"can't\s+we|cant\s+we|can\s+i|can\s+we|isn't\s+it|is\s+that\s+ok|that's\s+(?:ok|fine|alright)|"
+    r"that\s+ok|would\s+that\s+be|do\s+i\s+just|shall\s+i|should\s+we)\b",
+    re.I,
+)
+# Asking leave or duty in so many words: a fact question ("how long do we keep...") becomes a
+# decision only with one of these ("how long can we keep...").
+_ASKS_LEAVE = re.compile(
+    r"\b(?:(?:can|could|may|should|must)\s+(?:i|we|they|crews?|staff)|allowed|permitted|ok\s+to|"
+    r"okay\s+to|have\s+to|has\s+to|need\s+to|supposed\s+to)\b",
     re.I,
 )
 _INFO_START = re.compile(
@@ -171,12 +179,12 @@ def is_decision(question: str) -> bool:
     text = question.strip()
     sentences = [s for s in re.split(r"(?<=[.!?])\s+|\s+-\s+", text) if s.strip()] or [text]
     last = sentences[-1]
-    if _INFO_START.match(last) and not _DECISION.search(last):
+    if _INFO_START.match(last) and not _ASKS_LEAVE.search(last):
         return False
     return bool(_DECISION.search(text))
 
 
-def tests_a_claim(question: str) -> bool:
+def checks_a_claim(question: str) -> bool:
     return bool(_CLAIM_CHECK.search(question))
 
 
@@ -260,10 +268,10 @@ def decide(
 
     A yes or no needs the best sentence to be about the act asked about and relevant above
     `strong`; a runner-up of opposite polarity that is nearly as relevant makes it depends."""
+    if checks_a_claim(question):
+        return "depends", None
     if not is_decision(question):
         return "info", None
-    if tests_a_claim(question):
-        return "depends", None
     actions = actions_of(question)
     on_target = [(s, r) for s, r in deciding if speaks_of(s, actions)]
     read = [(stance(s), r) for s, r in on_target if stance(s).force != "none"]

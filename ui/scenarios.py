@@ -30,6 +30,11 @@ class Scenario:
     clauses: tuple[ClauseRef, ...]
     discussion: tuple[str, ...]
 
+    def asked(self) -> str:
+        """What ShareCheck is asked: the situation as the crew found it, then their question, as
+        someone on scene would type it (the danger is in the situation, not the question)."""
+        return f"{self.scenario} {self.question}"
+
 
 def load_scenarios(path: Path = SCENARIOS_PATH) -> list[Scenario]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -1,0 +1,110 @@
+"""The verdict read from clause sentences: modal force, polarity, and the act they govern.
+
+The sentences are real: from the bundled illustrative corpus and from the public documents in
+../shared/corpus (GDPR, the Derbyshire modern slavery ISA, the MHCLG CORE agreement, NHS pages).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.verdict import checks_a_claim, decide, is_decision, speaks_of, stance
+
+FORCES = [
+    # bundled corpus
+    ("If someone telephones a station or an officer claiming to be from the Police and asks for "
+     "personal information, staff must not give it over the phone.", "forbid"),
+    ("Personal information must never be sent using personal email accounts, instant messaging "
+     "apps such as WhatsApp, text message, or social media.", "forbid"),
+    ("Information must not be passed to a third party without the agreement of the organisation "
+     "that provided it, except as described in clause 6.3(b) or (c).", "consent"),
+    ("If a relative or neighbour asks about someone, do not share personal information with them "
+     "unless there is a lawful reason and your watch manager agrees.", "consent"),
+    ("Photographs may only be shared where the adult has agreed, the photograph is needed to show "
+     "the risk, and it is sent through the secure referral portal from a Service device.", "condition"),
+    ("Concerns about a child are not referred under this agreement.", "forbid"),
+    ("Withdrawal does not make earlier sharing unlawful.", "none"),
+    # ../shared/corpus
+    ("The GDPR and Data Protection Act 2018 do not prevent, or limit, the sharing of information "
+     "for the purposes of keeping people safe.", "permit"),
+    ("Partner agencies would be expected to co-operate with such requests as they would with any "
+     "other police investigation.", "permit"),
+    ("The data shall not be disclosed to any third party without the prior written consent of the "
+     "Data Provider.", "consent"),
+    ("Paragraphs 1 and 2 shall not apply to the extent that processing is necessary for compliance "
+     "with a legal obligation.", "forbid"),
+    ("Processing shall be lawful only if and to the extent that at least one of the following "
+     "applies:", "condition"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sentence", "force"), FORCES)
+def test_modal_force_and_polarity_of_real_clause_sentences(sentence: str, force: str) -> None:
+    assert stance(sentence).force == force
+
+
+def test_the_person_whose_agreement_is_needed_is_named() -> None:
+    who = stance(
+        "If a relative or neighbour asks about someone, do not share personal information with "
+        "them unless there is a lawful reason and your watch manager agrees."
+    ).who
+    assert who == "your watch manager"
+    provider = stance(
+        "Information must not be passed to a third party without the agreement of the "
+        "organisation that provided it."
+    ).who
+    assert provider == "the organisation that provided it"
+
+
+@pytest.mark.parametrize(
+    ("question", "decision"),
+    [
+        ("copper rang the station asking about a woman we visited. can I just tell him?", True),
+        ("ok to send a quick whatsapp to the social worker with the address?", True),
+        ("do I have to get the parents to agree before I pass it on?", True),
+        ("Are they allowed to forward it without asking us?", True),
+        ("how long do we keep S&W referral records?", False),
+        ("what's the usual UK GDPR lawful basis when HFRS shares personal data with the council?", False),
+        ("I emailed a referral to the wrong Sarah. who do I tell and how quick?", False),
+        ("We shared it with the council last week. What is a MASH?", False),
+    ],
+)  # fmt: skip
+def test_a_sharing_decision_is_told_from_a_question_of_fact(question: str, decision: bool) -> None:
+    assert is_decision(question) is decision
+
+
+def test_the_modal_must_govern_the_act_asked_about() -> None:
+    assert speaks_of("Photographs may only be shared where the adult has agreed.", {"share"})
+    # "may" governs "provide for derogations", not an act of passing information on.
+    assert not speaks_of(
+        "Member State law may provide for derogations from the rights.", {"delete"}
+    )
+    # "information" is a noun here, not the verb "inform".
+    assert not speaks_of("Providers need to submit information for the tenancy.", {"share"})
+
+
+def test_a_question_testing_a_claim_is_never_answered_yes_or_no() -> None:
+    question = "bloke told me GDPR means we can't pass anything on to social services. is that right?"
+    assert checks_a_claim(question)
+    verdict, _ = decide(question, [("Partners may share personal data with social care.", 0.9)], 0.2)
+    assert verdict == "depends"
+
+
+def test_a_plain_yes_or_no_needs_a_strong_match() -> None:
+    sentence = "Staff must not give personal information over the phone."
+    assert decide("can I tell the police on the phone?", [(sentence, 0.9)], 0.2)[0] == "no"
+    assert decide("can I tell the police on the phone?", [(sentence, 0.1)], 0.2)[0] == "depends"
+
+
+def test_evidence_pulling_both_ways_gives_depends() -> None:
+    both = [
+        ("Staff may share personal information with the police.", 0.50),
+        ("Staff must not share personal information with the police.", 0.45),
+    ]
+    assert decide("can I share it with the police?", both, 0.2)[0] == "depends"
+
+
+def test_a_permission_does_not_answer_have_i_got_to() -> None:
+    evidence = [("Crews may refer the adult to social care.", 0.9)]
+    assert decide("do I have to refer her?", evidence, 0.2)[0] == "depends"
+    assert decide("can I refer her?", evidence, 0.2)[0] == "yes"
