@@ -15,7 +15,17 @@ from langchain.chat_models import init_chat_model
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.answer import NOT_LEGAL_ADVICE, Answer, Citation, Mode, Turn
+from assistant.answer import (
+    NEGATIVE,
+    NOT_LEGAL_ADVICE,
+    POSITIVE,
+    VERDICTS,
+    Answer,
+    Citation,
+    Mode,
+    Turn,
+    Verdict,
+)
 from assistant.extractive import ExtractiveAnswerer
 from assistant.prompts import AnswerPrompt, load_prompt
 from core.errors import ShareCheckError
@@ -134,6 +144,13 @@ class LLMAnswerer:
             text, removed = check_citations(reply, {c.n for c in citations})
         except LLMFailed as failure:
             return self._fall_back(question, citations, history, str(failure))
+        evidence = self.fallback.answer(question, citations, history)
+        claimed, text = split_verdict(text)
+        if claimed is not None and not supported(claimed, evidence.verdict):
+            return self._fall_back(
+                question, citations, history,
+                f"its verdict '{claimed}' is not what the cited clauses say ('{evidence.verdict}')",
+            )  # fmt: skip
         notices = []
         if removed:
             markers = "".join(f"[{n}]" for n in removed)
@@ -141,14 +158,18 @@ class LLMAnswerer:
             notices.append(
                 f"Removed citation markers that pointed to no retrieved passage: {markers}"
             )
+        # The verdict and bottom line are the evidence's, never the model's word alone.
+        lead = evidence.text.split("\n\n", 1)[0]
         return Answer(
             question=question,
-            text=with_legal_line(text),
+            text=with_legal_line(f"{lead}\n\n{text}"),
             citations=citations,
             abstained=False,
             mode="llm",
             notices=notices,
             prompt_id=self.prompt.id,
+            verdict=evidence.verdict,
+            bottom_line=evidence.bottom_line,
         )
 
     def messages(
@@ -221,6 +242,31 @@ def check_citations(reply: str, retrieved: Iterable[int]) -> tuple[str, list[int
     if not _MARKER.search(text):
         raise LLMFailed("its reply cited none of the retrieved passages")
     return text.strip(), removed
+
+
+_VERDICT_SECTION = re.compile(r"\*\*Verdict\*\*\s*:?\s*\**\s*([a-z_]+)\**\s*", re.I)
+
+
+def split_verdict(reply: str) -> tuple[Verdict | None, str]:
+    """The verdict the model wrote (None when it wrote none, or not one of the set) and the
+    reply without that section."""
+    found = _VERDICT_SECTION.search(reply)
+    if found is None:
+        return None, reply
+    word = found.group(1).lower()
+    rest = (reply[: found.start()] + reply[found.end() :]).strip()
+    return (word if word in VERDICTS else None), rest  # type: ignore[return-value]
+
+
+def supported(claimed: Verdict, evidence: Verdict) -> bool:
+    """A model's verdict stands only where the cited clauses say the same: the same verdict, or
+    a more cautious one (depends, info) than theirs; a yes or no they do not give is refused."""
+    if claimed == evidence or claimed in {"depends", "info"}:
+        return True
+    same_side = (claimed in POSITIVE and evidence in POSITIVE) or (
+        claimed in NEGATIVE and evidence in NEGATIVE
+    )
+    return same_side
 
 
 def with_legal_line(text: str) -> str:

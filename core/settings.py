@@ -35,7 +35,7 @@ class LLMSettings(BaseModel):
     api_version: str | None = None  # Azure only
     timeout_s: float = 30.0
     temperature: float = 0.0
-    prompt: str = "answer_v1"
+    prompt: str = "answer_v2"
 
 
 class RetrievalSettings(BaseModel):

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from streamlit.testing.v1 import AppTest
 
 from assistant.llm import LLMAnswerer
 from core.settings import LLMSettings, Settings
 from governance.log import AnswerLog
+from tests.fakes import BrokenChatModel
 from ui import services
 from ui.answer_view import REDACTED_NOTICE
 
@@ -112,15 +111,6 @@ def test_view_in_document_shows_neighbouring_passages_for_other_formats(
     shown = [m.value for m in at.expander[docx].markdown]
     assert any(m.startswith(":orange-badge[cited passage]") for m in shown)
     assert len(at.expander[docx].caption) >= 2  # where it sits, and at least one neighbour
-
-
-class BrokenChatModel(FakeListChatModel):
-    """A chat model whose server is down."""
-
-    responses: list[str] = []
-
-    def _call(self, *args: Any, **kwargs: Any) -> str:
-        raise ConnectionError("cannot reach http://127.0.0.1:11434")
 
 
 def test_an_llm_failure_shows_the_fallback_notice(data_dir: Path, app_for: AppFor) -> None:
