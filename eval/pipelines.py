@@ -52,4 +52,6 @@ class ShareCheckPipeline:
             for p in passages
         ]
         note = answer.text.split("\n", 1)[0] if answer.abstained else ""
-        return Outcome(retrieved, answer.abstained, answer.elapsed_ms, note)
+        return Outcome(
+            retrieved, answer.abstained, answer.elapsed_ms, note, answer.verdict, answer.bottom_line
+        )

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from rich.table import Table
 
-from eval.metrics import Figures, QuestionResult
+from eval.history import earlier_figures
+from eval.metrics import Figures, QuestionResult, confusion, polarity_errors
 from eval.run import EvalRun, PipelineRun
 
 # How much of a retrieved passage a reader needs to see what it is about.
@@ -20,7 +21,8 @@ class Metric:
 
     key: str
     label: str
-    unit: str  # "rate" (0..1), "chars" or "ms"
+    unit: str  # "rate" (0..1), "chars", "ms", "count" or "words"
+    answer_level: bool = False  # "n/a" for a pipeline that gives no verdict or bottom line
 
     def title(self, k: int) -> str:
         return self.label.replace("{k}", str(k))
@@ -37,6 +39,20 @@ METRICS = (
     Metric("latency_p50_ms", "latency p50 (ms)", "ms"),
     Metric("latency_p95_ms", "latency p95 (ms)", "ms"),
 )
+ANSWER_METRICS = (
+    Metric("bottom_line_present", "bottom line present (answerable)", "rate", True),
+    Metric("verdict_agreement", "verdict agreement (all labelled)", "rate", True),
+    Metric("verdict_agreement_answerable", "verdict agreement (answerable)", "rate", True),
+    Metric("wrong_polarity", "wrong polarity (count; must be 0)", "count", True),
+    Metric("evidence_in_bottom_line", "evidence phrase in bottom line", "rate", True),
+    Metric("non_prose_bottom_lines", "bottom lines with form/table/contact text", "count", True),
+    Metric("bottom_line_words_mean", "bottom-line words, mean", "words", True),
+    Metric("bottom_line_words_max", "bottom-line words, max", "count", True),
+)
+# First header cells of the report's tables, by which an earlier report's figures are looked up.
+METRIC_HEADER = "metric"
+ANSWER_HEADER = "answer-level figure"
+DOCUMENT_HEADER = "document"
 
 
 def value(figures: Figures, metric: Metric) -> float | None:
@@ -45,10 +61,14 @@ def value(figures: Figures, metric: Metric) -> float | None:
 
 
 def shown(figures: Figures, metric: Metric) -> str:
+    if metric.answer_level and not figures.judges_answers:
+        return "n/a"
     number = value(figures, metric)
     if number is None:
         return "–"
-    return f"{number:.2f}" if metric.unit == "rate" else f"{number:.0f}"
+    if metric.unit == "rate":
+        return f"{number:.2f}"
+    return f"{number:.1f}" if metric.unit == "words" else f"{number:.0f}"
 
 
 def report_name(run: EvalRun, name: str | None = None) -> str:
@@ -75,6 +95,44 @@ def terminal_table(run: EvalRun) -> Table:
     for metric in METRICS:
         table.add_row(metric.title(run.config.k), *(shown(p.figures, metric) for p in run.runs))
     return table
+
+
+def answers_table(run: EvalRun) -> Table:
+    table = Table(title="answer level: bottom line and verdict against the gold labels")
+    table.add_column(ANSWER_HEADER)
+    for pipeline in run.runs:
+        table.add_column(pipeline.name, justify="right")
+    for metric in ANSWER_METRICS:
+        table.add_row(metric.title(run.config.k), *(shown(p.figures, metric) for p in run.runs))
+    return table
+
+
+def documents_table(run: EvalRun) -> Table:
+    k = run.config.k
+    table = Table(title=f"hit@{k} by document (gold source of answerable questions)")
+    table.add_column(DOCUMENT_HEADER)
+    table.add_column("answerable", justify="right")
+    for pipeline in run.runs:
+        table.add_column(pipeline.name, justify="right")
+    for source, figures in run.ours.figures.by_source.items():
+        cells = [_rate(_document(p, source).hit_at_k) for p in run.runs]
+        table.add_row(source, str(figures.answerable), *cells)
+    return table
+
+
+def _document(pipeline: PipelineRun, source: str) -> Figures:
+    return pipeline.figures.by_source[source]
+
+
+def below_baseline(run: EvalRun) -> list[str]:
+    """Documents where ShareCheck's hit@k is under the tutorial's (the open issue's rule)."""
+    if len(run.runs) < 2:
+        return []
+    ours, theirs = run.runs[0], run.runs[1]
+    return [
+        source for source in ours.figures.by_source
+        if (_document(ours, source).hit_at_k or 0.0) < (_document(theirs, source).hit_at_k or 0.0)
+    ]  # fmt: skip
 
 
 def kinds_table(run: EvalRun) -> Table:
@@ -159,17 +217,125 @@ def invalid_section(run: PipelineRun) -> list[str]:
     return lines
 
 
-def markdown(run: EvalRun, chart: Path | None = None) -> str:
-    """The committed report: figures, what produced them, and every miss."""
+def _figures_table(
+    run: EvalRun, header: str, metrics: tuple[Metric, ...], before: dict[str, str] | None
+) -> list[str]:
+    """One row per metric, a column per pipeline, and ShareCheck's earlier figure when known."""
     k = run.config.k
-    header = " | ".join(["metric", *(p.name for p in run.runs)])
-    rows = [f"| {header} |", "|" + "---|" * (len(run.runs) + 1)]
-    for metric in METRICS:
-        rows.append(
-            f"| {metric.title(k)} | "
-            + " | ".join(shown(p.figures, metric) for p in run.runs)
-            + " |"
+    names = [p.name for p in run.runs] + (["ShareCheck before"] if before is not None else [])
+    rows = [f"| {' | '.join([header, *names])} |", "|" + "---|" * (len(names) + 1)]
+    for metric in metrics:
+        cells = [shown(p.figures, metric) for p in run.runs]
+        if before is not None:
+            cells.append(before.get(metric.title(k), "–"))
+        rows.append(f"| {metric.title(k)} | {' | '.join(cells)} |")
+    return rows
+
+
+def _before_note(earlier: Path | None, tables: dict[str, dict[str, str]]) -> list[str]:
+    if earlier is None:
+        return ["No earlier report of this set in the reports folder: no “before” column.", ""]
+    lines = [
+        f"“ShareCheck before” is from `{earlier.name}`, the newest earlier report of this set."
+    ]
+    if ANSWER_HEADER not in tables:
+        lines.append(
+            "It predates verdicts and bottom lines: answers then had neither, so bottom line "
+            "present, verdict agreement, wrong polarity and evidence in bottom line were 0 by "
+            "construction (eval/README.md records the last commit before the verdict answerer, "
+            "measured)."
         )
+    return [" ".join(lines), ""]
+
+
+def _answers_before(
+    earlier: Path | None, tables: dict[str, dict[str, str]]
+) -> dict[str, str] | None:
+    """ShareCheck's earlier answer-level figures; for a report from before verdicts and bottom
+    lines existed, the zeros that held by construction (no bottom line, no verdict to agree)."""
+    if earlier is None:
+        return None
+    if ANSWER_HEADER in tables:
+        return tables[ANSWER_HEADER]
+    return {m.label: _zero(m) for m in ANSWER_METRICS}
+
+
+def _zero(metric: Metric) -> str:
+    if metric.key.startswith("bottom_line_words"):
+        return "–"  # no bottom line to count
+    return "0.00" if metric.unit == "rate" else "0"
+
+
+def answers_section(run: EvalRun, before: dict[str, str] | None) -> list[str]:
+    """Answer-level figures, the verdict confusion, and every wrong-polarity or non-prose line."""
+    lines = ["## Answer level: bottom line and verdict", ""]
+    lines += _figures_table(run, ANSWER_HEADER, ANSWER_METRICS, before) + [""]
+    ours = run.ours
+    if not ours.figures.judges_answers:
+        return lines
+    lines += _confusion_markdown(ours) + [""]
+    wrong = polarity_errors(ours.results)
+    lines += [f"### {ours.name}: wrong polarity ({len(wrong)})", ""]
+    lines += [
+        f"- **{r.question.id}** gold `{r.question.verdict}`, got `{r.outcome.verdict}`: "
+        f"{r.outcome.bottom_line}"
+        for r in wrong
+    ] or ["none"]
+    residue = [r for r in ours.results if r.non_prose]
+    lines += [
+        "",
+        f"### {ours.name}: bottom lines with form/table/contact text ({len(residue)})",
+        "",
+    ]
+    lines += [
+        f"- **{r.question.id}** ({', '.join(r.non_prose)}): {r.outcome.bottom_line}"
+        for r in residue
+    ] or ["none"]
+    return lines + [""]
+
+
+def _confusion_markdown(run: PipelineRun) -> list[str]:
+    from assistant.answer import VERDICTS
+
+    counts = confusion(run.results)
+    gold = [v for v in VERDICTS if any(g == v for g, _ in counts)]
+    got = [v for v in VERDICTS if any(a == v for _, a in counts)]
+    lines = [f"Verdicts, gold (rows) against {run.name}'s (columns):", ""]
+    lines += [f"| gold \\ got | {' | '.join(got)} |", "|" + "---|" * (len(got) + 1)]
+    for g in gold:
+        cells = [str(counts.get((g, a), "")) for a in got]
+        lines.append(f"| {g} | {' | '.join(cells)} |")
+    return lines
+
+
+def documents_section(run: EvalRun, before: dict[str, str] | None) -> list[str]:
+    """hit@k per gold source, side by side; documents where ShareCheck is below are flagged."""
+    k = run.config.k
+    below = below_baseline(run)
+    names = [p.name for p in run.runs] + (["ShareCheck before"] if before is not None else [])
+    lines = [
+        f"## hit@{k} by document ({len(below)} below the tutorial)",
+        "",
+        f"| {' | '.join([DOCUMENT_HEADER, 'answerable', *names])} |",
+        "|" + "---|" * (len(names) + 2),
+    ]
+    for source, figures in run.ours.figures.by_source.items():
+        cells = [_rate(_document(p, source).hit_at_k) for p in run.runs]
+        if before is not None:
+            cells.append(before.get(f"`{source}`", "–"))
+        flag = " **below**" if source in below else ""
+        lines.append(f"| `{source}` | {figures.answerable} | {' | '.join(cells)}{flag} |")
+    return lines + [""]
+
+
+def markdown(run: EvalRun, chart: Path | None = None, earlier: Path | None = None,
+             tables: dict[str, dict[str, str]] | None = None) -> str:  # fmt: skip
+    """The committed report: figures (beside an earlier report's), what produced them, every miss."""
+    k = run.config.k
+    tables = tables or {}
+    rows = _figures_table(
+        run, METRIC_HEADER, METRICS, tables.get(METRIC_HEADER, {}) if earlier else None
+    )
     first = run.ours.figures
     lines = [
         f"# Evaluation: `{_shown_path(run.config.corpus)}` with `{_shown_path(run.config.questions)}`, "
@@ -180,9 +346,12 @@ def markdown(run: EvalRun, chart: Path | None = None) -> str:
         "",
         *rows,
         "",
+        *_before_note(earlier, tables),
     ]
     if chart is not None:
         lines += [f"![figures]({chart.name}) (chart not committed; re-run to draw it)", ""]
+    lines += answers_section(run, _answers_before(earlier, tables))
+    lines += documents_section(run, tables.get(DOCUMENT_HEADER))
     lines += ["## By kind of question", "", _kinds_markdown(run), "", "## Fingerprint", ""]
     lines += [f"- {key}: `{val}`" for key, val in run.fingerprint.items()]
     for pipeline in run.runs:
@@ -255,5 +424,7 @@ def write_reports(run: EvalRun, folder: Path, name: str | None = None) -> tuple[
     chart = folder / f"{stem}.png"
     bar_chart(run, chart)
     report = folder / f"{stem}.md"
-    report.write_text(markdown(run, chart), encoding="utf-8")
+    date = f"{run.started:%Y-%m-%d}"
+    earlier, tables = earlier_figures(folder, stem.removesuffix(f"-{date}"), date)
+    report.write_text(markdown(run, chart, earlier, tables), encoding="utf-8")
     return report, chart

@@ -19,16 +19,15 @@ from core.embedding import Embedder, MiniLMEmbedder
 from core.settings import Settings
 from eval.metrics import Figures, QuestionResult, summarise
 from eval.pipelines import Pipeline, ShareCheckPipeline
-from eval.questions import GoldQuestion, load_questions
+from eval.questions import GoldQuestion, load_questions, verdicts_beside
+from eval.sets import BUNDLED_CORPUS, GOLD, REPO
 from eval.validity import SourceTexts
 from ingest.lock import writer_lock
 from ingest.pipeline import Ingester, IngestReport
 
 log = logging.getLogger(__name__)
 
-REPO = Path(__file__).resolve().parent.parent
-BUNDLED_CORPUS = REPO / "corpus"
-BUNDLED_QUESTIONS = REPO / "eval" / "gold" / "bundled.jsonl"
+BUNDLED_QUESTIONS = GOLD / "bundled.jsonl"
 # Where a kept data dir holds the baseline's own Chroma index, beside ShareCheck's store.
 BASELINE_FOLDER = "eval-baseline"
 
@@ -42,6 +41,7 @@ class EvalConfig:
     k: int = 5
     data_dir: Path | None = None  # kept between runs when given; a temporary one otherwise
     baseline: bool = True
+    verdicts: Path | None = None  # side file of gold verdicts; None: `<set>-verdicts.jsonl` if any
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -50,6 +50,13 @@ class EvalConfig:
             raise ValueError(f"corpus folder {self.corpus} does not exist")
         if not self.questions.is_file():
             raise ValueError(f"questions file {self.questions} does not exist")
+        if self.verdicts is not None and not self.verdicts.is_file():
+            raise ValueError(f"verdicts file {self.verdicts} does not exist")
+
+    @property
+    def verdict_file(self) -> Path | None:
+        """The side file the gold verdicts come from, given or found beside the questions."""
+        return self.verdicts or verdicts_beside(self.questions)
 
 
 @dataclass
@@ -122,7 +129,8 @@ def fingerprint(
     settings: Settings, config: EvalConfig, embedder: Embedder, corpus_version: str
 ) -> dict[str, str]:
     """What produced the figures, so two reports can be told apart."""
-    questions_hash = hashlib.sha256(config.questions.read_bytes()).hexdigest()[:12]
+    questions_hash = _sha(config.questions)
+    labels = config.verdict_file
     return {
         "settings_hash": settings.fingerprint(),
         "retrieval": settings.retrieval.model_dump_json(),
@@ -133,8 +141,13 @@ def fingerprint(
         "corpus": str(config.corpus),
         "corpus_version": corpus_version,
         "questions": f"{config.questions} (sha256 {questions_hash})",
+        "verdicts": f"{labels} (sha256 {_sha(labels)})" if labels else "in the questions file",
         "git": git_commit(),
     }
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 @contextmanager
@@ -151,7 +164,7 @@ def run_eval(config: EvalConfig, embedder: Embedder | None = None) -> EvalRun:
     from assistant.compose import build
 
     started = datetime.now()
-    questions = load_questions(config.questions)
+    questions = load_questions(config.questions, config.verdict_file)
     embedder = embedder or MiniLMEmbedder()
     texts = SourceTexts(config.corpus)
     with _data_dir(config.data_dir) as data_dir:

@@ -1,0 +1,54 @@
+"""The gold sets `python -m eval` knows by name: the corpus each is asked of and its report name.
+
+The real public documents and their dev set live outside the repository (/work/shared); a set
+whose corpus or questions are absent is skipped with a message, never silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+GOLD = REPO / "eval" / "gold"
+BUNDLED_CORPUS = REPO / "corpus"
+SHARED = Path("/work/shared")
+SHARED_CORPUS = SHARED / "corpus"
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    """A question set on its corpus; `report` names its reports, so earlier ones are found."""
+
+    name: str
+    corpus: Path
+    questions: Path
+    report: str
+    about: str
+
+    def missing(self) -> str:
+        """Why this set cannot run here, or "" when it can."""
+        if not self.corpus.is_dir():
+            return f"corpus {self.corpus} not found"
+        if not self.questions.is_file():
+            return f"questions {self.questions} not found"
+        return ""
+
+
+SETS: tuple[GoldSet, ...] = (
+    GoldSet("bundled", BUNDLED_CORPUS, GOLD / "bundled.jsonl", "bundled",
+            "illustrative bundled corpus; the floors hold here"),
+    GoldSet("real-dev", SHARED_CORPUS, SHARED / "eval" / "real-dev.jsonl", "shared-corpus",
+            "development set on the real documents (verdicts in eval/gold/real-dev-verdicts.jsonl)"),
+    GoldSet("shared-authored", SHARED_CORPUS, GOLD / "shared-authored.jsonl",
+            "shared-corpus-blind", "blind set written 2026-11-26"),
+    GoldSet("frontline-blind", SHARED_CORPUS, GOLD / "frontline-blind.jsonl",
+            "shared-corpus-frontline-blind", "blind frontline set written 2026-11-30"),
+)  # fmt: skip
+
+
+def find_set(name: str) -> GoldSet:
+    for gold_set in SETS:
+        if gold_set.name == name:
+            return gold_set
+    raise ValueError(f"no gold set {name!r}; known: {', '.join(s.name for s in SETS)}")
