@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import streamlit as st
 
 from assistant.service import Assistant
 from core.passage import KINDS
-from core.registry import DocumentRecord
+from core.registry import DocumentRecord, DuplicateRecord, Registry
 from ui import services
 from ui.auth import require_page
 from ui.ingest_view import ingest_with_progress, show_report
@@ -57,6 +58,25 @@ def documents_table(assistant: Assistant) -> None:
             "Passages": st.column_config.NumberColumn(format="%d"),
         },
     )  # fmt: skip
+
+
+def duplicate_notes(duplicates: list[DuplicateRecord]) -> list[str]:
+    """One line per file not stored because it repeats a listed document in another format."""
+    return [
+        f"`{d.source}`: duplicate of `{d.duplicate_of}` (text similarity {d.similarity:.2f})"
+        for d in duplicates
+    ]
+
+
+def duplicates_caption() -> None:
+    """Files stored once: say which listed document each one repeats, so none looks lost."""
+    with closing(Registry(services.settings().registry_path)) as registry:
+        notes = duplicate_notes(registry.duplicates())
+    if notes:
+        st.caption(
+            f"{len(notes)} file(s) not listed because they are another format of a document "
+            "above; answers come from the listed copy:  \n" + "  \n".join(notes)
+        )
 
 
 def ingest_then_refresh(assistant: Assistant, roots: list[Path]) -> None:
@@ -137,6 +157,7 @@ def main() -> None:
     st.caption("The documents answers are drawn from. Illustrative examples unless replaced.")
     last_ingest()
     documents_table(assistant)
+    duplicates_caption()
     if user.role == "admin":
         admin_tools(assistant)
 

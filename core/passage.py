@@ -8,6 +8,18 @@ from datetime import date
 from typing import Any
 
 KINDS = ("charter", "agreement", "guidance", "legislation", "policy", "other")
+# What a passage is, set at ingest (ingest.passage_types.classify): answerers can treat a clause
+# (prose) differently from a form, a contact block or a contents page. A closed set.
+PASSAGE_TYPES = (
+    "prose",
+    "list",
+    "table",
+    "form",
+    "contact",
+    "definitions",
+    "contents",
+    "document_control",
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +38,13 @@ class Passage:
     doc_hash: str = ""
     review_date: str = ""  # ISO date; "" when none
     also_in: tuple[str, ...] = field(default_factory=tuple)
+    passage_type: str = "prose"  # one of PASSAGE_TYPES; not part of the id
+
+    def __post_init__(self) -> None:
+        if self.passage_type not in PASSAGE_TYPES:
+            raise ValueError(
+                f"passage_type {self.passage_type!r} is not one of {', '.join(PASSAGE_TYPES)}"
+            )
 
     @property
     def id(self) -> str:
@@ -56,6 +75,8 @@ class Passage:
 
     @classmethod
     def from_record(cls, text: str, metadata: dict[str, Any]) -> Passage:
+        """A passage from stored metadata; records written before a field existed get its default
+        (a store from before passage types reads as "prose")."""
         known = {k: v for k, v in metadata.items() if k in cls.__dataclass_fields__}
         also_in = known.pop("also_in", "") or ""
         return cls(text=text, also_in=tuple(s for s in str(also_in).split("|") if s), **known)

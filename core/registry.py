@@ -36,6 +36,18 @@ CREATE TABLE IF NOT EXISTS history (
     doc_hash TEXT NOT NULL,
     replaced_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS fingerprints (
+    source TEXT PRIMARY KEY,
+    shingles BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS duplicates (
+    source TEXT PRIMARY KEY,
+    root TEXT NOT NULL,
+    meta_hash TEXT NOT NULL,
+    duplicate_of TEXT NOT NULL,
+    similarity REAL NOT NULL,
+    noted_at TEXT NOT NULL
+);
 """
 
 
@@ -55,6 +67,18 @@ class DocumentRecord:
     parties: tuple[str, ...]
     passages: int
     ingested_at: str
+
+
+@dataclass(frozen=True)
+class DuplicateRecord:
+    """A file not stored because it repeats a stored document in another format."""
+
+    source: str
+    root: str
+    meta_hash: str
+    duplicate_of: str
+    similarity: float
+    noted_at: str
 
 
 class Registry:
@@ -105,9 +129,15 @@ class Registry:
             found[pid] = [r[0] for r in rows]
         return found
 
-    def save(self, record: DocumentRecord, passage_ids: set[str]) -> None:
-        """Replace one document's row and passage references in a single transaction."""
+    def save(
+        self, record: DocumentRecord, passage_ids: set[str], fingerprint: bytes | None = None
+    ) -> None:
+        """Replace one document's row, passage references and text fingerprint in a single
+        transaction; a file once recorded as a duplicate is one no longer."""
         with self._transaction():
+            self.db.execute("DELETE FROM duplicates WHERE source = ?", (record.source,))
+            if fingerprint is not None:
+                self._save_fingerprint(record.source, fingerprint)
             old = self.db.execute(
                 "SELECT doc_hash FROM documents WHERE source = ?", (record.source,)
             ).fetchone()
@@ -130,9 +160,49 @@ class Registry:
             )  # fmt: skip
 
     def remove(self, source: str) -> None:
+        """Forget a file that has gone: its document or duplicate row, references, fingerprint."""
         with self._transaction():
-            self.db.execute("DELETE FROM refs WHERE source = ?", (source,))
-            self.db.execute("DELETE FROM documents WHERE source = ?", (source,))
+            for table in ("refs", "documents", "duplicates", "fingerprints"):
+                self.db.execute(f"DELETE FROM {table} WHERE source = ?", (source,))
+
+    def save_duplicate(self, record: DuplicateRecord, fingerprint: bytes | None = None) -> None:
+        """Record a file as a duplicate in one transaction; if it was a document, its row and
+        passage references go (the caller drops the passages nobody references any more)."""
+        with self._transaction():
+            self.db.execute("DELETE FROM refs WHERE source = ?", (record.source,))
+            self.db.execute("DELETE FROM documents WHERE source = ?", (record.source,))
+            self.db.execute(
+                "INSERT OR REPLACE INTO duplicates VALUES (?,?,?,?,?,?)",
+                (
+                    record.source, record.root, record.meta_hash, record.duplicate_of,
+                    record.similarity, record.noted_at,
+                ),
+            )  # fmt: skip
+            if fingerprint is not None:
+                self._save_fingerprint(record.source, fingerprint)
+
+    def duplicates(self) -> list[DuplicateRecord]:
+        rows = self.db.execute(
+            "SELECT source, root, meta_hash, duplicate_of, similarity, noted_at FROM duplicates"
+            " ORDER BY source"
+        ).fetchall()
+        return [DuplicateRecord(*row) for row in rows]
+
+    def duplicate(self, source: str) -> DuplicateRecord | None:
+        return next((d for d in self.duplicates() if d.source == source), None)
+
+    def fingerprint(self, source: str) -> bytes | None:
+        row = self.db.execute(
+            "SELECT shingles FROM fingerprints WHERE source = ?", (source,)
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def fingerprinted(self) -> set[str]:
+        """Files whose text fingerprint is stored (documents and duplicates)."""
+        return {r[0] for r in self.db.execute("SELECT source FROM fingerprints")}
+
+    def _save_fingerprint(self, source: str, fingerprint: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO fingerprints VALUES (?, ?)", (source, fingerprint))
 
     def forget_hash(self, source: str) -> None:
         """Make the next ingest re-read this document (used by repair)."""
@@ -140,8 +210,8 @@ class Registry:
 
     def clear(self) -> None:
         with self._transaction():
-            self.db.execute("DELETE FROM refs")
-            self.db.execute("DELETE FROM documents")
+            for table in ("refs", "documents", "duplicates", "fingerprints"):
+                self.db.execute(f"DELETE FROM {table}")
 
     def previous_hashes(self, source: str) -> list[str]:
         rows = self.db.execute(

@@ -10,6 +10,7 @@ from itertools import groupby
 from core.passage import Passage
 from core.sentences import split_sentences
 from core.settings import MODEL_MAX_TOKENS
+from ingest.passage_types import classify
 from ingest.structure import Paragraph
 
 # A clause shorter than this says too little to be found on its own; it joins its neighbour.
@@ -37,6 +38,7 @@ class _Draft:
     last_clause: str
     page: int  # where the draft's first words stand: a long paragraph may start pages earlier
     page_label: str
+    table_rows: int = 0  # pieces that are rows of a document table
 
 
 class Chunker:
@@ -78,10 +80,12 @@ class Chunker:
                     draft.texts.append(piece)
                     draft.tokens += tokens
                     draft.last_clause = para.clause
+                    draft.table_rows += para.table_row
                     continue
                 if draft:
                     yield draft
                 draft = _Draft([piece], tokens, para, para.clause, *para.page_at(offset))
+                draft.table_rows = int(para.table_row)
         if draft:
             yield draft
 
@@ -142,6 +146,7 @@ class Chunker:
                 prev.texts.extend(draft.texts)
                 prev.tokens += draft.tokens
                 prev.last_clause = draft.last_clause
+                prev.table_rows += draft.table_rows
             else:
                 merged.append(draft)
         return merged
@@ -154,8 +159,9 @@ class Chunker:
         section = first.section
         if first.unit and not section.endswith(first.unit):
             section = f"{section} > {first.unit}" if section else first.unit
+        text = "\n".join(draft.texts)
         return Passage(
-            text="\n".join(draft.texts),
+            text=text,
             source=meta.source,
             title=meta.title,
             kind=meta.kind,
@@ -166,6 +172,7 @@ class Chunker:
             doc_version=meta.version,
             doc_hash=meta.doc_hash,
             review_date=meta.review_date,
+            passage_type=classify(text, section, table_rows=draft.table_rows),
         )
 
 

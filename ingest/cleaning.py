@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.readers import Block
 
@@ -195,9 +195,11 @@ def _page_text(
             continue
         # Furniture is found at page edges, then removed wherever it stands: extraction
         # order sometimes puts a running header below the footnotes.
-        if index in dropped or _shape(text) in furniture or is_contents_line(text):
+        # A table row ending in a number ("Version<tab>2") is not a contents line.
+        contents = is_contents_line(text) and not block.table_row
+        if index in dropped or _shape(text) in furniture or contents:
             continue
-        kept.append(Block(text, block.page, block.page_label, block.level))
+        kept.append(replace(block, text=text))
     return kept
 
 

@@ -7,7 +7,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -16,24 +16,26 @@ from core.embedding import Embedder
 from core.errors import IngestError, UnreadableDocument
 from core.lexical import LexicalIndex
 from core.passage import Passage
-from core.registry import DocumentRecord, Registry
+from core.registry import DocumentRecord, DuplicateRecord, Registry
 from core.settings import Settings
 from core.vectorstore import PassageStore
 from ingest.chunking import Chunker, DocumentMeta
 from ingest.cleaning import clean_blocks
+from ingest.duplicates import Fingerprint, KeptDocuments, Match, fingerprint_of, keep_order
 from ingest.manifest import DocumentEntry, find_manifest, load_manifest
-from ingest.readers import SUPPORTED, RawDocument, read_document
+from ingest.readers import SUPPORTED, Block, RawDocument, read_document
 from ingest.structure import StructureParser
 from ingest.titles import infer_title
 
 log = logging.getLogger(__name__)
 
-Status = Literal["added", "updated", "unchanged", "removed", "failed"]
+Status = Literal["added", "updated", "unchanged", "removed", "failed", "duplicate"]
 # Files that describe a corpus folder rather than belong to it.
 FOLDER_NOTES = ("readme", "sources", "changelog", "license", "manifest")
 # Bump when reading, structure or chunking change what passages a file gives: every file is then
-# read again on the next ingest instead of being skipped as unchanged.
-PASSAGE_FORMAT_VERSION = 4
+# read again on the next ingest instead of being skipped as unchanged. 5: passages carry their
+# type, files their text fingerprint (so stores from before find their duplicates).
+PASSAGE_FORMAT_VERSION = 5
 # Formats whose lines are hard-wrapped, so lines join into paragraphs.
 WRAPPED = {".pdf", ".txt", ".md", ".markdown", ".doc"}
 
@@ -64,6 +66,11 @@ class IngestReport:
         return [o for o in self.outcomes if o.status == "failed"]
 
     @property
+    def duplicates(self) -> list[FileOutcome]:
+        """Files not stored because they repeat a stored document; the reason names it."""
+        return [o for o in self.outcomes if o.status == "duplicate"]
+
+    @property
     def exit_code(self) -> int:
         """0 when every file was handled; 1 when files were offered and none could be ingested."""
         handled = [o for o in self.outcomes if o.status != "removed"]
@@ -78,6 +85,26 @@ class SourceFile:
 
 
 Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A file as found this run: its manifest entry and the hashes that say whether it changed."""
+
+    item: SourceFile
+    entry: DocumentEntry | None
+    doc_hash: str
+    meta_hash: str
+
+
+@dataclass
+class _Run:
+    """What one run has settled so far."""
+
+    kept: KeptDocuments
+    checked: dict[str, _Checked]
+    outcomes: dict[str, FileOutcome] = field(default_factory=dict)
+    written: set[str] = field(default_factory=set)  # documents (re)written in this run
 
 
 def discover(roots: list[Path]) -> Iterator[SourceFile]:
@@ -130,58 +157,146 @@ class Ingester:
             self.registry.clear()
         self.repair()
         report = IngestReport()
-        files = list(discover(roots))
+        # The copy of a document to keep comes first, so its duplicates meet it already stored.
+        files = sorted(discover(roots), key=lambda f: keep_order(f.source))
         manifests = {f.root: load_manifest(find_manifest(f.root)) for f in files}
         report.outcomes.extend(self._remove_missing(roots, files))
+        state = self._start(files, manifests)
         for index, item in enumerate(files):
             if progress:
                 progress(index, len(files), item.source)
-            outcome, written = self._one(item, manifests[item.root].get(item.source))
-            report.outcomes.append(outcome)
-            report.passages_written += written
+            if item.source not in state.outcomes:  # not failed, nor found a duplicate already
+                outcome, written = self._one(state.checked[item.source], state)
+                state.outcomes[item.source] = outcome
+                report.passages_written += written
         if progress:
             progress(len(files), len(files), "")
+        report.outcomes.extend(state.outcomes[s] for s in sorted(state.outcomes))
+        # A stored copy found a duplicate leaves the corpus, which changes its version.
         self.refresh_lexical(force=report.passages_written > 0 or report.count("removed") > 0)
         report.seconds = time.perf_counter() - started
         return report
 
     # -- one file ---------------------------------------------------------------------------
-    def _one(self, item: SourceFile, entry: DocumentEntry | None) -> tuple[FileOutcome, int]:
+    def _start(
+        self, files: list[SourceFile], manifests: dict[Path, dict[str, DocumentEntry]]
+    ) -> _Run:
+        """Hash every file, and note which stored documents stand unchanged (the ones a changed
+        file is compared with)."""
+        checked: dict[str, _Checked] = {}
+        failed: dict[str, FileOutcome] = {}
+        for item in files:
+            try:
+                checked[item.source] = self._check(item, manifests[item.root].get(item.source))
+            except UnreadableDocument as err:
+                log.warning("%s", err)
+                failed[item.source] = FileOutcome(item.source, "failed", reason=err.reason)
+            except OSError as err:
+                reason = f"cannot read file: {err}"
+                failed[item.source] = FileOutcome(item.source, "failed", reason=reason)
+        fingerprinted = self.registry.fingerprinted()
+        stored = {
+            d.source
+            for d in self.registry.documents()
+            if d.source in fingerprinted
+            and not _changed(d.meta_hash, d.root, checked.get(d.source))
+        }
+        return _Run(KeptDocuments(stored, self._stored_fingerprint), checked, failed)
+
+    def _check(self, item: SourceFile, entry: DocumentEntry | None) -> _Checked:
+        limit = self.settings.max_file_mb * 1024 * 1024
+        if item.path.suffix.lower() not in SUPPORTED:
+            raise UnreadableDocument(item.source, f"unsupported format '{item.path.suffix}'")
+        if item.path.stat().st_size > limit:
+            raise UnreadableDocument(
+                item.source,
+                f"larger than the {self.settings.max_file_mb:g} MB limit (SHARECHECK_MAX_FILE_MB)",
+            )
+        doc_hash = _file_hash(item.path)
+        meta_hash = hashlib.sha256(
+            f"{doc_hash}{json.dumps(entry.__dict__ if entry else {}, default=str)}"
+            f"{self.settings.passage_tokens}/{self.settings.passage_overlap_tokens}"
+            f"/v{PASSAGE_FORMAT_VERSION}".encode()
+        ).hexdigest()
+        return _Checked(item, entry, doc_hash, meta_hash)
+
+    def _one(self, checked: _Checked, state: _Run) -> tuple[FileOutcome, int]:
+        source = checked.item.source
+        known = self.registry.document(source)
+        if known and source in state.kept and not _changed(known.meta_hash, known.root, checked):
+            return FileOutcome(source, "unchanged", known.passages), 0
+        if still := self._still_duplicate(checked, state):
+            return still, 0
         try:
-            limit = self.settings.max_file_mb * 1024 * 1024
-            if item.path.suffix.lower() not in SUPPORTED:
-                raise UnreadableDocument(item.source, f"unsupported format '{item.path.suffix}'")
-            if item.path.stat().st_size > limit:
-                raise UnreadableDocument(
-                    item.source,
-                    f"larger than the {self.settings.max_file_mb:g} MB limit "
-                    "(SHARECHECK_MAX_FILE_MB)",
-                )
-            doc_hash = _file_hash(item.path)
-            meta_hash = hashlib.sha256(
-                f"{doc_hash}{json.dumps(entry.__dict__ if entry else {}, default=str)}"
-                f"{self.settings.passage_tokens}/{self.settings.passage_overlap_tokens}"
-                f"/v{PASSAGE_FORMAT_VERSION}".encode()
-            ).hexdigest()
-            known = self.registry.document(item.source)
-            if known and known.meta_hash == meta_hash and known.root == str(item.root):
-                return FileOutcome(item.source, "unchanged", known.passages), 0
-            raw = read_document(item.path, item.source)
-            meta = self._meta(item, raw, entry, doc_hash)
-            passages = self.passages(raw, meta, item.path.suffix.lower())
-            if not passages:
-                raise UnreadableDocument(item.source, "no text found")
-            written = self._write(item, meta, entry, meta_hash, passages)
+            return self._ingest(checked, known is not None, state)
         except UnreadableDocument as err:
             log.warning("%s", err)
-            return FileOutcome(item.source, "failed", reason=err.reason), 0
+            return FileOutcome(source, "failed", reason=err.reason), 0
         except OSError as err:
-            return FileOutcome(item.source, "failed", reason=f"cannot read file: {err}"), 0
+            return FileOutcome(source, "failed", reason=f"cannot read file: {err}"), 0
+
+    def _ingest(self, checked: _Checked, known: bool, state: _Run) -> tuple[FileOutcome, int]:
+        """Read a new or changed file, then store it or record it as a stored copy's duplicate."""
+        item = checked.item
+        raw = read_document(item.path, item.source)
+        blocks = clean_blocks(raw.blocks, raw.paged)
+        fingerprint = fingerprint_of("\n".join(b.text for b in blocks))
+        matches = state.kept.matches(item.source, fingerprint)
+        if matches and keep_order(matches[0].source) < keep_order(item.source):
+            record = _duplicate(item.source, item.root, checked.meta_hash, matches[0])
+            return self._demote(record, state, fingerprint), 0
+        meta = self._meta(item, raw, checked.entry, checked.doc_hash)
+        passages = self._passages(blocks, meta, item.path.suffix.lower())
+        if not passages:
+            raise UnreadableDocument(item.source, "no text found")
+        for match in matches:  # stored copies this file is to be kept before
+            self._demote_stored(match.source, Match(item.source, match.similarity), state)
+        written = self._write(item, meta, checked.entry, checked.meta_hash, passages, fingerprint)
+        state.kept.add(item.source, fingerprint)
+        state.written.add(item.source)
         status: Status = "updated" if known else "added"
         return FileOutcome(item.source, status, len(passages)), written
 
+    # -- duplicates -------------------------------------------------------------------------
+    def _still_duplicate(self, checked: _Checked, state: _Run) -> FileOutcome | None:
+        """A file recorded as a duplicate stays one while it and its kept copy are unchanged."""
+        noted = self.registry.duplicate(checked.item.source)
+        if (
+            noted is None
+            or _changed(noted.meta_hash, noted.root, checked)
+            or noted.duplicate_of not in state.kept
+            or noted.duplicate_of in state.written
+        ):
+            return None
+        return _duplicate_outcome(noted.source, Match(noted.duplicate_of, noted.similarity))
+
+    def _demote(
+        self, record: DuplicateRecord, state: _Run, fingerprint: Fingerprint | None = None
+    ) -> FileOutcome:
+        """Record a file as a duplicate; passages it stored before are dropped."""
+        ids = self.registry.ids_of(record.source)
+        self._forget_source(record.source, ids)
+        self.registry.save_duplicate(record, fingerprint.to_bytes() if fingerprint else None)
+        self._drop_orphans(ids)
+        state.kept.discard(record.source)
+        log.info("%s: duplicate of %s", record.source, record.duplicate_of)
+        return _duplicate_outcome(record.source, Match(record.duplicate_of, record.similarity))
+
+    def _demote_stored(self, source: str, keeper: Match, state: _Run) -> None:
+        """A stored document that a file read now is kept before becomes that file's duplicate."""
+        known = self.registry.document(source)
+        if known is not None:
+            record = _duplicate(source, known.root, known.meta_hash, keeper)
+            state.outcomes[source] = self._demote(record, state)
+
+    def _stored_fingerprint(self, source: str) -> Fingerprint | None:
+        blob = self.registry.fingerprint(source)
+        return Fingerprint.from_bytes(blob) if blob else None
+
     def passages(self, raw: RawDocument, meta: DocumentMeta, suffix: str) -> list[Passage]:
-        blocks = clean_blocks(raw.blocks, raw.paged)
+        return self._passages(clean_blocks(raw.blocks, raw.paged), meta, suffix)
+
+    def _passages(self, blocks: list[Block], meta: DocumentMeta, suffix: str) -> list[Passage]:
         paragraphs = StructureParser(meta.title, wrapped=suffix in WRAPPED).parse(blocks)
         return self.chunker.passages(paragraphs, meta)
 
@@ -204,6 +319,7 @@ class Ingester:
         entry: DocumentEntry | None,
         meta_hash: str,
         passages: list[Passage],
+        fingerprint: Fingerprint,
     ) -> int:
         """Vectors first, then the registry in one transaction, then orphans: crash-safe order."""
         old_ids = self.registry.ids_of(item.source)
@@ -219,21 +335,24 @@ class Ingester:
             review_date=meta.review_date, parties=entry.parties if entry else (),
             passages=len(passages), ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )  # fmt: skip
-        self.registry.save(record, {p.id for p in passages})
+        self.registry.save(record, {p.id for p in passages}, fingerprint.to_bytes())
         self._drop_orphans(old_ids - {p.id for p in passages})
         return len(fresh)
 
     def _note_shared(
         self, passages: list[Passage], shared: dict[str, list[str]], source: str
     ) -> None:
-        """A passage already stored from another file keeps its first home and lists this one."""
+        """A passage already stored from another file keeps its first home and lists this one
+        (and takes the type this ingest gives it: a store from before types gets them)."""
         stored = {p.id: p for p in self.store.get([pid for pid, s in shared.items() if set(s) - {source}])}
         updates = []
         for passage in passages:
             if passage.id in stored:
                 first = stored[passage.id]
                 others = sorted((set(shared[passage.id]) | {source}) - {first.source})
-                updates.append(first.with_sources(tuple(others)))
+                updates.append(
+                    replace(first, also_in=tuple(others), passage_type=passage.passage_type)
+                )
         if updates:
             self.store.update_metadata(updates)
 
@@ -244,25 +363,37 @@ class Ingester:
         self.store.delete(sorted(pid for pid, sources in still.items() if not sources))
 
     def _remove_missing(self, roots: list[Path], files: list[SourceFile]) -> list[FileOutcome]:
-        """Documents ingested from these folders whose files are gone lose their passages."""
+        """Documents ingested from these folders whose files are gone lose their passages;
+        duplicates whose files are gone are forgotten."""
         folders = {str(r.resolve()) for r in roots if r.is_dir()}
         present = {(str(f.root), f.source) for f in files}
         outcomes = []
         for doc in self.registry.documents():
             if doc.root in folders and (doc.root, doc.source) not in present:
                 ids = self.registry.ids_of(doc.source)
-                self._rehome(doc.source, ids)
+                self._forget_source(doc.source, ids)
                 self.registry.remove(doc.source)
                 self._drop_orphans(ids)
                 outcomes.append(FileOutcome(doc.source, "removed", doc.passages))
+        for duplicate in self.registry.duplicates():
+            if duplicate.root in folders and (duplicate.root, duplicate.source) not in present:
+                self.registry.remove(duplicate.source)
+                outcomes.append(FileOutcome(duplicate.source, "removed"))
         return outcomes
 
-    def _rehome(self, source: str, ids: set[str]) -> None:
-        """Shared passages whose first home is going: their other files are read again."""
+    def _forget_source(self, source: str, ids: set[str]) -> None:
+        """A file's passages lose it: those it was the first home of are read again from their
+        other files on the next ingest; those that only listed it stop listing it."""
+        updates = []
         for passage in self.store.get(sorted(ids)):
             if passage.source == source:
                 for other in passage.also_in:
                     self.registry.forget_hash(other)
+            elif source in passage.also_in:
+                others = tuple(s for s in passage.also_in if s != source)
+                updates.append(passage.with_sources(others))
+        if updates:
+            self.store.update_metadata(updates)
 
     # -- consistency ------------------------------------------------------------------------
     def repair(self) -> None:
@@ -287,3 +418,23 @@ class Ingester:
         if not force and fresh:
             return
         LexicalIndex.build(self.store.all_passages(), version).save(self.settings.lexical_dir)
+
+
+def _changed(meta_hash: str, root: str, checked: _Checked | None) -> bool:
+    """Has the file behind a registry row changed (or moved folder) since it was recorded?
+    A row whose file is not part of this run stands as it is."""
+    if checked is None:
+        return False
+    return meta_hash != checked.meta_hash or root != str(checked.item.root)
+
+
+def _duplicate(source: str, root: Path | str, meta_hash: str, keeper: Match) -> DuplicateRecord:
+    noted_at = datetime.now(UTC).isoformat(timespec="seconds")
+    return DuplicateRecord(
+        source, str(root), meta_hash, keeper.source, round(keeper.similarity, 4), noted_at
+    )
+
+
+def _duplicate_outcome(source: str, keeper: Match) -> FileOutcome:
+    reason = f"duplicate of {keeper.source} (similarity {keeper.similarity:.2f})"
+    return FileOutcome(source, "duplicate", reason=reason)

@@ -22,6 +22,7 @@ class Block:
     page: int = 0
     page_label: str = ""
     level: int | None = None
+    table_row: bool = False  # a row (DOCX, cells joined by tabs) or cell (HTML) of a table
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ def _read_docx(path: Path, source: str) -> RawDocument:
         elif element.tag == qn("w:tbl"):
             for row in element.iter(qn("w:tr")):
                 cells = ["".join(t.text or "" for t in c.iter(qn("w:t"))) for c in row]
-                blocks.append(Block("\t".join(c.strip() for c in cells if c.strip())))
+                text = "\t".join(c.strip() for c in cells if c.strip())
+                blocks.append(Block(text, table_row=True))
     title = document.core_properties.title or ""
     return RawDocument(blocks=[b for b in blocks if b.text.strip()], title=title)
 
@@ -238,7 +240,7 @@ def _read_html(path: Path, source: str) -> RawDocument:
         text = " ".join(element.get_text(" ").split())
         if text:
             level = int(element.name[1]) if element.name[0] == "h" and element.name[1:].isdigit() else None
-            blocks.append(Block(text, level=level))
+            blocks.append(Block(text, level=level, table_row=element.name in ("td", "th")))
     title_tag = soup.find("title")
     title = " ".join(title_tag.get_text().split()) if title_tag else ""
     return RawDocument(blocks=blocks, title=title)

@@ -11,18 +11,32 @@ from rich.table import Table
 from core.embedding import MiniLMEmbedder
 from core.settings import Settings
 from ingest.lock import writer_lock
-from ingest.pipeline import Ingester, IngestReport
+from ingest.pipeline import Ingester, IngestReport, Status
+
+SUMMARY_STATUSES: tuple[Status, ...] = (
+    "added", "updated", "unchanged", "duplicate", "removed", "failed",
+)  # fmt: skip
 
 
 def summary_table(report: IngestReport) -> Table:
     table = Table(title="Ingest summary")
-    for column in ("added", "updated", "unchanged", "removed", "failed", "passages written", "seconds"):
+    for column in (*SUMMARY_STATUSES, "passages written", "seconds"):
         table.add_column(column, justify="right")
     table.add_row(
-        *(str(report.count(s)) for s in ("added", "updated", "unchanged", "removed", "failed")),  # type: ignore[arg-type]
+        *(str(report.count(s)) for s in SUMMARY_STATUSES),
         str(report.passages_written),
         f"{report.seconds:.1f}",
     )
+    return table
+
+
+def duplicates_table(report: IngestReport) -> Table:
+    """Files stored once: each duplicate with the document kept in its place."""
+    table = Table(title="Stored once (the same document in another format)")
+    table.add_column("file")
+    table.add_column("reason")
+    for outcome in report.duplicates:
+        table.add_row(outcome.source, outcome.reason)
     return table
 
 
@@ -60,6 +74,8 @@ def run_with_progress(
             ingester.close()
     out = Console()
     out.print(summary_table(report))
+    if report.duplicates:
+        out.print(duplicates_table(report))
     if report.failed:
         out.print(failures_table(report))
     return report.exit_code

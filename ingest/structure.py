@@ -49,6 +49,7 @@ class Paragraph:
     heading_only: bool = False
     footnote: bool = False
     later_pages: list[PageStart] = field(default_factory=list)
+    table_row: bool = False  # read from a document table (its cells' tabs are gone from text)
 
     def page_at(self, offset: int) -> tuple[int, str]:
         """The page (and its label) on which the text at `offset` stands."""
@@ -142,7 +143,10 @@ class StructureParser:
     def _start(self, block: Block, text: str, clause: str, unit: str, heading: bool = False) -> None:
         self.state.unit, self.state.clause = unit, clause
         self.paragraphs.append(
-            Paragraph(text, block.page, block.page_label, clause, unit, self._section(), heading)
+            Paragraph(
+                text, block.page, block.page_label, clause, unit, self._section(), heading,
+                table_row=block.table_row,
+            )  # fmt: skip
         )
         self._open = not heading
 
