@@ -314,7 +314,8 @@ def documents_section(run: EvalRun, before: dict[str, str] | None) -> list[str]:
     below = below_baseline(run)
     names = [p.name for p in run.runs] + (["ShareCheck before"] if before is not None else [])
     lines = [
-        f"## hit@{k} by document ({len(below)} below the tutorial)",
+        f"## hit@{k} by document"
+        + (f" ({len(below)} below the tutorial)" if len(run.runs) > 1 else ""),
         "",
         f"| {' | '.join([DOCUMENT_HEADER, 'answerable', *names])} |",
         "|" + "---|" * (len(names) + 2),
