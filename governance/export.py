@@ -12,6 +12,9 @@ from typing import Any, Literal, TextIO
 from governance.records import LoggedAnswer, ReviewRecord
 
 ExportFormat = Literal["csv", "jsonl"]
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection); OWASP's
+# advice is to start such a cell with a single quote so it is shown as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     "id",
     "created_at",
@@ -51,9 +54,16 @@ def _export_csv(rows: Iterable[LoggedAnswer], stream: TextIO) -> int:
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow(flat_row(row))
+        writer.writerow({column: neutralise(value) for column, value in flat_row(row).items()})
         count += 1
     return count
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ' to stay text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def flat_row(row: LoggedAnswer) -> dict[str, Any]:

