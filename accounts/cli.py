@@ -1,4 +1,4 @@
-"""`python -m assistant users add|list|remove|ensure-admin`: local accounts from the command line."""
+"""`python -m assistant users add|list|remove|set-password|unlock|sign-ins|ensure-admin`."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import argparse
 import getpass
 import sys
 
-from accounts.users import ROLES, UserError, UserStore, random_password
+from accounts.users import ROLES, UnknownUser, UserError, UserStore, random_password
 from core.settings import Settings
 
 ADMIN_NAME = "admin"
+# Enough of the sign-in record to see an attack or a locked-out colleague at a glance.
+SIGN_INS_SHOWN = 50
 
 
 def add_user_commands(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +26,17 @@ def add_user_commands(parser: argparse.ArgumentParser) -> None:
     commands.add_parser("list", help="show accounts and their roles")
     remove = commands.add_parser("remove", help="delete an account")
     remove.add_argument("name")
+    change = commands.add_parser(
+        "set-password", help="give an account a new password (a random one unless given)"
+    )
+    change.add_argument("name")
+    change.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of stdin"
+    )
+    unlock = commands.add_parser("unlock", help="lift a lock left by too many failed sign-ins")
+    unlock.add_argument("name")
+    sign_ins = commands.add_parser("sign-ins", help="the latest sign-in attempts, newest first")
+    sign_ins.add_argument("--limit", type=int, default=SIGN_INS_SHOWN)
     commands.add_parser(
         "ensure-admin", help=f"create '{ADMIN_NAME}' with a random password if no admin exists"
     )
@@ -41,6 +54,12 @@ def run_user_command(args: argparse.Namespace, settings: Settings) -> int:
             store.remove(args.name)
             print(f"removed {args.name}")
             return 0
+        if args.user_command == "set-password":
+            return _set_password(store, args.name, args.password_stdin)
+        if args.user_command == "unlock":
+            return _unlock(store, args.name)
+        if args.user_command == "sign-ins":
+            return _sign_ins(store, args.limit)
         return _ensure_admin(store)
     except (UserError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -68,6 +87,34 @@ def _add(store: UserStore, name: str, role: str, from_stdin: bool) -> int:
     print(f"created {user.name} ({user.role})")
     if generated:
         print(f"password (shown once, pass it on privately): {password}")
+    return 0
+
+
+def _set_password(store: UserStore, name: str, from_stdin: bool) -> int:
+    account = store.get(name)
+    if account is None:
+        raise UnknownUser(name)
+    password, generated = _password(from_stdin)
+    store.set_password(account.name, password)
+    print(f"changed the password of {account.name}")
+    if generated:
+        print(f"password (shown once, pass it on privately): {password}")
+    return 0
+
+
+def _unlock(store: UserStore, name: str) -> int:
+    ended = store.sign_ins.unlock(name)
+    print(f"unlocked {name}" if ended else f"{name} was not locked; nothing to do")
+    return 0
+
+
+def _sign_ins(store: UserStore, limit: int) -> int:
+    attempts = store.sign_ins.attempts(limit)
+    if not attempts:
+        print("no sign-in attempts recorded yet")
+    for a in attempts:
+        where = a.address or "-"
+        print(f"{a.at:%Y-%m-%d %H:%M:%S}Z  {a.outcome:<6}  {a.method:<8}  {where:<15}  {a.name}")
     return 0
 
 

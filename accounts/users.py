@@ -1,7 +1,9 @@
 """Local accounts: names, roles and bcrypt password hashes in `users.sqlite` under the data dir.
 
-Passwords are never stored or logged, only their bcrypt hashes. The schema is a list of numbered
-migrations applied on open (the simonw/llm pattern), tracked with SQLite's `user_version`.
+Passwords are never stored or logged, only their bcrypt hashes. Every sign-in attempt is recorded
+beside the accounts, and too many failures lock the name or address (accounts/sign_ins.py). The
+schema is a list of numbered migrations applied on open (the simonw/llm pattern), tracked with
+SQLite's `user_version`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,15 +21,20 @@ from typing import Literal, cast
 
 import bcrypt
 
+from accounts.passwords import MAX_PASSWORD_BYTES, check_password
+from accounts.sign_ins import (
+    Clock,
+    Method,
+    SignInLog,
+    ThrottlePolicy,
+    m002_sign_ins,
+    utc_now,
+)
 from core.errors import ShareCheckError
 from core.settings import Settings
 
 Role = Literal["staff", "trainer", "governance", "admin"]
 ROLES: tuple[Role, ...] = ("staff", "trainer", "governance", "admin")
-# bcrypt reads only the first 72 bytes of a password (and bcrypt 5 refuses longer ones).
-MAX_PASSWORD_BYTES = 72
-# Short enough to type, long enough that a guessed list will not find it quickly.
-MIN_PASSWORD_CHARS = 10
 # Letters, digits and . _ @ - so that an e-mail address (as an Entra ID sign-in) is a valid name.
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
 # Work factor 12 takes about a quarter of a second per check on a laptop: slow for guessing.
@@ -56,6 +64,15 @@ class User:
     created_at: str
 
 
+@dataclass(frozen=True)
+class SignInResult:
+    """The account signed in, or none; `locked_until` says when a locked name or address may
+    try again (set whether or not the name belongs to an account)."""
+
+    user: User | None
+    locked_until: datetime | None = None
+
+
 def _m001_initial(db: sqlite3.Connection) -> None:
     db.execute(
         "CREATE TABLE users ("
@@ -66,7 +83,7 @@ def _m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial, m002_sign_ins]
 
 
 def normalise_name(name: str) -> str:
@@ -80,35 +97,36 @@ def check_role(role: str) -> Role:
     return cast(Role, role)
 
 
-def check_password(password: str) -> bytes:
-    """The password as bcrypt will read it, or a ValueError saying what is wrong with it."""
-    encoded = password.encode("utf-8")
-    if len(password) < MIN_PASSWORD_CHARS:
-        raise ValueError(f"a password needs at least {MIN_PASSWORD_CHARS} characters")
-    if len(encoded) > MAX_PASSWORD_BYTES:
-        raise ValueError(f"a password may be at most {MAX_PASSWORD_BYTES} bytes long")
-    return encoded
-
-
 def random_password() -> str:
     """A password to hand out once: 16 URL-safe characters (96 bits)."""
     return secrets.token_urlsafe(12)
 
 
 class UserStore:
-    """The accounts in one SQLite file; every change is its own transaction."""
+    """The accounts in one SQLite file; every change is its own transaction.
 
-    def __init__(self, path: Path, rounds: int = DEFAULT_ROUNDS) -> None:
+    One store is shared by every session of the app, so transactions are taken one at a time.
+    """
+
+    def __init__(
+        self, path: Path, rounds: int = DEFAULT_ROUNDS,
+        policy: ThrottlePolicy | None = None, clock: Clock = utc_now,
+    ) -> None:  # fmt: skip
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.rounds = rounds
         self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+        self._writing = threading.RLock()
         self._migrate()
         self._decoy: bytes | None = None
+        self.sign_ins = SignInLog(self.db, self._transaction, policy, clock)
 
     @classmethod
-    def open(cls, settings: Settings, rounds: int = DEFAULT_ROUNDS) -> UserStore:
-        return cls(users_path(settings), rounds)
+    def open(
+        cls, settings: Settings, rounds: int = DEFAULT_ROUNDS,
+        policy: ThrottlePolicy | None = None, clock: Clock = utc_now,
+    ) -> UserStore:  # fmt: skip
+        return cls(users_path(settings), rounds, policy, clock)
 
     def close(self) -> None:
         self.db.close()
@@ -122,13 +140,14 @@ class UserStore:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        with self._writing:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     def add(self, name: str, role: str, password: str) -> User:
         """Create an account; raise UserExists, or ValueError for a bad name, role or password."""
@@ -139,7 +158,7 @@ class UserStore:
                 "(at most 64 characters)"
             )
         user = User(name, check_role(role), datetime.now(UTC).isoformat(timespec="seconds"))
-        hashed = bcrypt.hashpw(check_password(password), bcrypt.gensalt(self.rounds))
+        hashed = bcrypt.hashpw(check_password(password, name), bcrypt.gensalt(self.rounds))
         try:
             with self._transaction():
                 self.db.execute(
@@ -150,8 +169,22 @@ class UserStore:
             raise UserExists(name) from None
         return user
 
+    def sign_in(
+        self, name: str, password: str, address: str | None = None, method: Method = "password"
+    ) -> SignInResult:
+        """Check a sign-in unless the name or address is locked, and record it either way."""
+        locked_until = self.sign_ins.locked_until(name, address)
+        if locked_until is not None:
+            self.sign_ins.record(name, address, "locked", method)
+            return SignInResult(None, locked_until)
+        user = self.authenticate(name, password)
+        locked_until = self.sign_ins.record(name, address, "ok" if user else "failed", method)
+        return SignInResult(user, locked_until)
+
     def authenticate(self, name: str, password: str) -> User | None:
-        """The account when the password is right; None for a wrong name or password alike."""
+        """The account when the password is right; None for a wrong name or password alike.
+
+        Neither throttled nor recorded: the sign-in form uses `sign_in`."""
         row = self.db.execute(
             "SELECT name, role, created_at, password_hash FROM users WHERE name = ?",
             (normalise_name(name),),
@@ -183,7 +216,9 @@ class UserStore:
             raise UnknownUser(normalise_name(name))
 
     def set_password(self, name: str, password: str) -> None:
-        hashed = bcrypt.hashpw(check_password(password), bcrypt.gensalt(self.rounds))
+        hashed = bcrypt.hashpw(
+            check_password(password, normalise_name(name)), bcrypt.gensalt(self.rounds)
+        )
         with self._transaction():
             changed = self.db.execute(
                 "UPDATE users SET password_hash = ? WHERE name = ?", (hashed, normalise_name(name))

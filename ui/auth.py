@@ -3,13 +3,16 @@
 Local accounts (accounts/users.py) sign in with a name and password. Where `.streamlit/secrets.toml`
 has an `[auth]` section, "Sign in with Microsoft" (OIDC via `st.login`) is offered as well, and an
 Entra ID user's role is the role of the local account with their e-mail address, else staff.
+Every password sign-in is recorded and throttled by name and by client address (accounts/sign_ins.py).
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
@@ -25,6 +28,9 @@ PAGE_ROLES: dict[PageName, frozenset[Role]] = {
     "settings": frozenset({"admin"}),
 }
 SESSION_KEY = "signed_in"
+# Lock ends are shown in the browser's time zone; ShareCheck's users are in the UK otherwise.
+DEFAULT_TIMEZONE = "Europe/London"
+NO_MATCH = "That name and password do not match an account."
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ def oidc_user(users: UserStore) -> SignedIn | None:
         st.error("The identity provider did not say who you are (no e-mail claim).")
         return None
     account = users.get(normalise_name(email))
+    users.sign_ins.record(normalise_name(email), client_address(), "ok", "oidc")
     return start_session(normalise_name(email), account.role if account else "staff", "oidc")
 
 
@@ -109,14 +116,40 @@ def sign_in_form(users: UserStore) -> None:
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary", width="stretch")
     if submitted:
-        account = users.authenticate(name, password) if name and password else None
-        if account is None:
-            st.error("That name and password do not match an account.")
-        else:
-            start_session(account.name, account.role)
-            st.rerun()
+        _check(users, name, password)
     if oidc_configured() and st.button("Sign in with Microsoft", width="stretch"):
         _oidc_login()
+
+
+def _check(users: UserStore, name: str, password: str) -> None:
+    """Sign in, or say why not: a lock reads the same whether or not the name is an account."""
+    if not (name and password):
+        st.error(NO_MATCH)
+        return
+    result = users.sign_in(name, password, client_address())
+    if result.locked_until is not None:
+        st.error(f"Too many attempts, try again at {local_time(result.locked_until)}.")
+    elif result.user is None:
+        st.error(NO_MATCH)
+    else:
+        start_session(result.user.name, result.user.role)
+        st.rerun()
+
+
+def client_address() -> str | None:
+    """The browser's IP address as Streamlit saw it; None on localhost (and in AppTest)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else None  # AppTest gives a mock
+
+
+def local_time(moment: datetime) -> str:
+    """HH:MM in the browser's time zone when it is known, else UK time."""
+    named = st.context.timezone
+    try:
+        zone = ZoneInfo(named if isinstance(named, str) and named else DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):  # a browser may name a zone this machine lacks
+        zone = ZoneInfo(DEFAULT_TIMEZONE)
+    return moment.astimezone(zone).strftime("%H:%M")
 
 
 def _oidc_login() -> None:
