@@ -13,6 +13,7 @@ from core.passage import KINDS
 from core.registry import DocumentRecord, DuplicateRecord, Registry
 from ui import services
 from ui.auth import require_page
+from ui.citations import escape_markdown
 from ui.ingest_view import ingest_with_progress, show_report
 from ui.uploads import UploadMeta, UploadRefused, remove_upload, save_upload, uploaded_files
 
@@ -45,7 +46,7 @@ def documents_table(assistant: Assistant) -> None:
     if not documents:
         st.info("No documents have been read yet.")
         return
-    overdue = [d.title for d in documents if past_review(d)]
+    overdue = [escape_markdown(d.title) for d in documents if past_review(d)]
     if overdue:
         st.warning(
             f"{len(overdue)} document(s) passed their review date; answers citing them carry a "

@@ -22,7 +22,7 @@ from governance.log import (
 )
 from ui import review, services
 from ui.auth import require_page
-from ui.citations import escape_markdown
+from ui.citations import escape_markdown, inline_code
 
 # Expanders drawn at once: enough for a review sitting, few enough to keep the page quick.
 SHOWN = 50
@@ -97,11 +97,12 @@ def answer_label(row: LoggedAnswer) -> str:
 def citation_lines(row: LoggedAnswer) -> str:
     lines = []
     for c in row.citations:
-        where = ", ".join(p for p in (f"clause {c.clause}" if c.clause else "",
+        where = ", ".join(p for p in (f"clause {escape_markdown(c.clause)}" if c.clause else "",
                                       f"p. {c.page}" if c.page else "") if p)  # fmt: skip
         shown = "" if c.cited else " (shown, not cited)"
-        version = f" v{c.doc_version}" if c.doc_version else ""
-        lines.append(f"- [{c.n}] {escape_markdown(c.title)} {where} · `{c.source}`{version}{shown}")
+        version = f" v{escape_markdown(c.doc_version)}" if c.doc_version else ""
+        source = inline_code(c.source)
+        lines.append(f"- [{c.n}] {escape_markdown(c.title)} {where} · {source}{version}{shown}")
     return "\n".join(lines) or "_No passages were shown._"
 
 
@@ -119,8 +120,9 @@ def answer_body(row: LoggedAnswer) -> None:
         st.markdown(f"**Feedback** thumbs {row.feedback.rating}{reason}")
     for r in row.reviews:
         st.caption(
-            f"Reviewed {r.created_at:%d %b %Y} by {r.reviewer_id}: {VERDICT_LABELS.get(r.verdict)}"
-            + (f" · expected clause {r.expected_clause}" if r.expected_clause else "")
+            f"Reviewed {r.created_at:%d %b %Y} by {escape_markdown(r.reviewer_id)}: "
+            f"{VERDICT_LABELS.get(r.verdict)}"
+            + (f" · expected clause {escape_markdown(r.expected_clause)}" if r.expected_clause else "")
             + (f" · {escape_markdown(r.note)}" if r.note else "")
         )
 
@@ -237,7 +239,7 @@ def impact_section(log: AnswerLog, settings: Settings) -> None:
         return
     for impact in found:
         doc = impact.document
-        st.markdown(f"**{escape_markdown(doc.title)}** (`{doc.source}`, earlier version "
+        st.markdown(f"**{escape_markdown(doc.title)}** ({inline_code(doc.source)}, earlier version "
                     f"`{impact.old_hash[:12]}`): {len(impact.answers)} answer(s)")  # fmt: skip
         st.dataframe(
             [{"Answer": a.id, "Asked": a.created_at.strftime("%Y-%m-%d"), "Question": a.question,

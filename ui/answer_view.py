@@ -13,6 +13,7 @@ from ui.auth import SignedIn
 from ui.citations import (
     answer_markdown,
     citation_label,
+    escape_markdown,
     render_citation_body,
     shown_citations,
     words,
@@ -36,7 +37,8 @@ def _streamed(markdown: str) -> Iterator[str]:
 
 def render_notices(answer: Answer) -> None:
     for notice in answer.notices:
-        st.warning(notice, icon=":material/info:")
+        # A notice can quote a model's reply or a client's error, so it is shown as text.
+        st.warning(escape_markdown(notice), icon=":material/info:")
     if answer.redacted:
         st.info(REDACTED_NOTICE, icon=":material/visibility_off:")
 

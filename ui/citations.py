@@ -1,4 +1,8 @@
-"""An answer's [n] markers as numbered chips, and each cited passage with where it sits."""
+"""An answer's [n] markers as numbered chips, and each cited passage with where it sits.
+
+Also the one way any text ShareCheck did not write itself (documents, questions, answers, feedback,
+notes) becomes Markdown: `escape_markdown`.
+"""
 
 from __future__ import annotations
 
@@ -11,21 +15,75 @@ from assistant.answer import Answer, Citation
 from core.passage import Passage
 
 MARKER = re.compile(r"\[(\d+)\]")
+# Characters that start Markdown a reader's browser would act on: `[` and `]` links, images
+# (`![..](..)`), footnotes and Streamlit's `:color[..]` directives; `<` raw HTML and `<url>`
+# autolinks; `&` entities (`&#58;` would spell a URL after parsing); `` ` `` code spans that could
+# swallow the ones made below; `$` LaTeX; and `\` itself, so that every other escape holds.
+# Emphasis, lists and headings stay: documents keep their shape.
+ACTIVE = re.compile(r"([\\`\[\]<&$])")
+# What GitHub-flavoured Markdown links without any markup: web and e-mail addresses. remark-gfm
+# finds them in the text after escapes are resolved, so a backslash cannot stop it, but it
+# leaves code spans alone. Deliberately wider than its own patterns.
+BARE_ADDRESS = re.compile(
+    r"(?:https?://|www\.)[^\s<>`]*|[-.\w+]+@[-\w]+(?:\.[-\w]+)+", re.IGNORECASE
+)
+# Punctuation that ends a sentence rather than an address, as GitHub reads it.
+TRAILING = ".,:;!?'\"*_~]"
+
+
+def _address_end(address: str) -> int:
+    """Where an address ends once trailing punctuation (and unbalanced `)`) is left to the text."""
+    end = len(address)
+    while end:
+        last = address[end - 1]
+        unbalanced = last == ")" and address.count(")", 0, end) > address.count("(", 0, end)
+        if last not in TRAILING and not unbalanced:
+            break
+        end -= 1
+    return end
+
+
+def _escape_text(text: str) -> str:
+    return ACTIVE.sub(r"\\\1", text)
 
 
 def escape_markdown(text: str) -> str:
-    """Document text shown as Markdown: `$` would otherwise start LaTeX in Streamlit."""
-    return text.replace("$", r"\$")
+    """Text shown through Markdown exactly as written, with no images, links or HTML.
+
+    Web and e-mail addresses stay visible as code (copyable, not clickable); everything that
+    would fetch, link or render markup is shown as its own characters."""
+    pieces: list[str] = []
+    last = 0
+    for match in BARE_ADDRESS.finditer(text):
+        end = match.start() + _address_end(match.group(0))
+        if end == match.start():
+            continue
+        pieces.append(_escape_text(text[last : match.start()]))
+        pieces.append(f"`{text[match.start() : end]}`")
+        last = end
+    pieces.append(_escape_text(text[last:]))
+    return "".join(pieces)
+
+
+def inline_code(text: str) -> str:
+    """A file name or similar as a code span, whatever backticks it holds."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padding = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{padding}{text}{padding}{fence}"
 
 
 def with_chips(text: str, numbers: set[int]) -> str:
-    """Answer Markdown with each [n] that names a citation shown as a blue badge."""
-
-    def chip(match: re.Match[str]) -> str:
-        n = int(match.group(1))
-        return f":blue-badge[{n}]" if n in numbers else match.group(0)
-
-    return MARKER.sub(chip, escape_markdown(text))
+    """Answer Markdown, escaped, with each [n] that names a citation shown as a blue badge."""
+    pieces: list[str] = []
+    last = 0
+    for match in MARKER.finditer(text):
+        if int(match.group(1)) in numbers:
+            pieces.append(escape_markdown(text[last : match.start()]))
+            pieces.append(f":blue-badge[{match.group(1)}]")
+            last = match.end()
+    pieces.append(escape_markdown(text[last:]))
+    return "".join(pieces)
 
 
 def answer_markdown(answer: Answer) -> str:
@@ -48,9 +106,9 @@ def citation_label(citation: Citation) -> str:
     passage = citation.passage
     parts = [f":blue-badge[{citation.n}] {escape_markdown(passage.title)}"]
     if passage.clause:
-        parts.append(f"clause {passage.clause}")
+        parts.append(f"clause {escape_markdown(passage.clause)}")
     if passage.page:
-        parts.append(f"p. {passage.page_label or passage.page}")
+        parts.append(f"p. {escape_markdown(str(passage.page_label or passage.page))}")
     flag = " :orange-badge[past review date]" if citation.warning else ""
     return " · ".join(parts) + flag
 
@@ -66,10 +124,11 @@ def section_path(passage: Passage) -> str:
 def render_citation_body(citation: Citation) -> None:
     passage = citation.passage
     if citation.warning:
-        st.warning(citation.warning, icon=":material/event_busy:")
+        st.warning(escape_markdown(citation.warning), icon=":material/event_busy:")
     headings = section_path(passage)
     # A leading "5." would turn the caption into a numbered list.
     where = [re.sub(r"^(\d+)\.", r"\1\\.", escape_markdown(headings))] if headings else []
-    where.append(f"`{passage.source}`" + (f" v{passage.doc_version}" if passage.doc_version else ""))
+    version = f" v{escape_markdown(passage.doc_version)}" if passage.doc_version else ""
+    where.append(inline_code(passage.source) + version)
     st.caption(" · ".join(where))
     st.markdown(escape_markdown(passage.text))

@@ -32,7 +32,7 @@ def answer(text: str, citations: list[Citation]) -> Answer:
 
 def test_markers_of_known_citations_become_chips_and_dollars_stay_text() -> None:
     text = "Share it [1] but not [7]; it costs $5 [2]."
-    assert with_chips(text, {1, 2}) == r"Share it :blue-badge[1] but not [7]; it costs \$5 :blue-badge[2]."
+    assert with_chips(text, {1, 2}) == r"Share it :blue-badge[1] but not \[7\]; it costs \$5 :blue-badge[2]."
 
 
 def test_streamed_words_rebuild_the_text_exactly() -> None:
