@@ -35,7 +35,7 @@ system-deps:
 run: venv system-deps
 	$(PY) -m ingest --if-empty
 	$(PY) -m assistant users ensure-admin
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --browser.gatherUsageStats false
+	$(VENV)/bin/streamlit run serve.py --server.address 127.0.0.1 --browser.gatherUsageStats false
 
 test: venv system-deps
 	$(PY) -m pytest

@@ -15,7 +15,10 @@ from governance.log import AnswerLog, LoggedAnswer
 
 @st.cache_resource(show_spinner=False)
 def _answer_log(url: str, _settings: Settings) -> AnswerLog:
-    return AnswerLog.open(_settings)
+    from governance.redact import Redactor
+
+    # Review notes are free text typed by people: redacted like every other stored field.
+    return AnswerLog.open(_settings, redactor=Redactor.from_settings(_settings))
 
 
 def answer_log(settings: Settings) -> AnswerLog:
