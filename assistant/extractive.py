@@ -195,8 +195,12 @@ def bottom_line(verdict: Verdict, deciding: Unit | None, read: Stance | None) ->
     if deciding is None:
         return lead, "The passages found do not decide this; check the sources below."
     opener = "The documents say:"
-    room = BOTTOM_LINE_WORDS - len(f"{lead} {opener}".split()) - 3
-    return lead, f"{opener} {_quote(deciding, max(12, room))}"
+    room = BOTTOM_LINE_WORDS - len(f"{lead}. {opener}".split())
+    rest = f"{opener} {_quote(deciding, room)}"
+    while len(joined(lead, rest).split()) > BOTTOM_LINE_WORDS and room > 8:
+        room -= 1
+        rest = f"{opener} {_quote(deciding, room)}"
+    return lead, rest
 
 
 def joined(lead: str, rest: str) -> str:

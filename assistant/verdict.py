@@ -48,6 +48,21 @@ _UNLESS_AGREES = re.compile(
     r"authorises|has\s+authorised|gives\s+(?:consent|permission|agreement))\b",
     re.I,
 )
+# A condition that is somebody's agreement.
+_AGREEMENT = re.compile(
+    r"\b(?:consent\w*|agree[sd]?|agreement|permission|authori[sz]\w+|approv\w+)\b", re.I
+)
+_AGREER = re.compile(
+    r"\b(?P<who>(?:the|their|your|his|her)\s+[\w' -]{2,40}?)\s+(?:has\s+|have\s+)?(?:agreed|agrees|consented|consents|authorised|approved)\b",
+    re.I,
+)
+
+
+def _agreeing(condition: str) -> str:
+    found = _AGREER.search(condition)
+    return _clean_who(found.group("who")) if found else ""
+
+
 # Conditions on a permission: "only where", "provided that", "if it is necessary".
 _CONDITION = re.compile(
     r"\b(?:only\s+(?:be\s+\w+\s+)?(?:if|where|when|with|for|to\s+the\s+extent|after|once)|provided\s+that|as\s+long\s+as|"
@@ -139,7 +154,12 @@ def stance(sentence: str) -> Stance:
     permits = bool(_PERMIT.search(sentence)) or bool(_NOT_PREVENT.search(sentence))
     requires = bool(_REQUIRE.search(sentence))
     if condition and (permits or requires):
-        return Stance("condition", condition=_condition_text(sentence, condition.start()))
+        text = _condition_text(sentence, condition.start())
+        # "may only be shared where the adult has agreed": the condition is someone's say-so,
+        # which is what not_without means; yes_if would read as go-ahead.
+        if _AGREEMENT.search(text):
+            return Stance("consent", who=_agreeing(text), condition=text)
+        return Stance("condition", condition=text)
     if permits:
         return Stance("permit")
     if requires:

@@ -21,7 +21,7 @@ FORCES = [
     ("If a relative or neighbour asks about someone, do not share personal information with them "
      "unless there is a lawful reason and your watch manager agrees.", "consent"),
     ("Photographs may only be shared where the adult has agreed, the photograph is needed to show "
-     "the risk, and it is sent through the secure referral portal from a Service device.", "condition"),
+     "the risk, and it is sent through the secure referral portal from a Service device.", "consent"),
     ("Concerns about a child are not referred under this agreement.", "forbid"),
     ("Withdrawal does not make earlier sharing unlawful.", "none"),
     # ../shared/corpus
@@ -41,6 +41,12 @@ FORCES = [
 @pytest.mark.parametrize(("sentence", "force"), FORCES)
 def test_modal_force_and_polarity_of_real_clause_sentences(sentence: str, force: str) -> None:
     assert stance(sentence).force == force
+
+
+def test_a_condition_that_is_someones_agreement_reads_not_without() -> None:
+    read = stance("Photographs may only be shared where the adult has agreed.")
+    assert (read.force, read.who) == ("consent", "the adult")
+    assert decide("can I send the photos to ASC?", [("Photographs may only be shared where the adult has agreed.", 0.9)], 0.2)[0] == "not_without"
 
 
 def test_the_person_whose_agreement_is_needed_is_named() -> None:
