@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from accounts.users import ROLES
-from assistant.answer import Mode
+from assistant.answer import Mode, marker
 from core.settings import Settings
 from governance.log import (
     AnswerFilters,
@@ -97,12 +97,10 @@ def answer_label(row: LoggedAnswer) -> str:
 def citation_lines(row: LoggedAnswer) -> str:
     lines = []
     for c in row.citations:
-        where = ", ".join(p for p in (f"clause {escape_markdown(c.clause)}" if c.clause else "",
-                                      f"p. {c.page}" if c.page else "") if p)  # fmt: skip
         shown = "" if c.cited else " (shown, not cited)"
         version = f" v{escape_markdown(c.doc_version)}" if c.doc_version else ""
         source = inline_code(c.source)
-        lines.append(f"- [{c.n}] {escape_markdown(c.title)} {where} · {source}{version}{shown}")
+        lines.append(f"- {marker(c.n)} {escape_markdown(c.label())} · {source}{version}{shown}")
     return "\n".join(lines) or "_No passages were shown._"
 
 

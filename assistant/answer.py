@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from core.passage import Passage
 
 Mode = Literal["extractive", "llm"]
+
+# How an answer's text points at citation n: "[n]". Every reader of answer text (cited numbers,
+# the LLM reply check, the UI's chips) matches this one pattern; `marker` writes it.
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def marker(n: int) -> str:
+    """The [n] an answer's text cites passage n with."""
+    return f"[{n}]"
+
 
 # The answer status every answer carries, shown first (the CLI JSON's `verdict`):
 # yes; yes_if (yes, when named conditions hold); no; not_without (not without the consent or
@@ -50,20 +61,14 @@ class Citation:
             "clause": p.clause,
             "section": p.section,
             "page": p.page,
-            "page_label": p.page_label or (str(p.page) if p.page else ""),
+            "page_label": p.page_shown,
             "text": p.text,
             "warning": self.warning,
         }
 
     def label(self) -> str:
-        """How a person sees the citation: title, clause, page."""
-        p = self.passage
-        parts = [p.title]
-        if p.clause:
-            parts.append(p.clause)
-        if p.page:
-            parts.append(f"p. {p.page_label or p.page}")
-        return ", ".join(parts)
+        """How a person sees the citation: "Title, clause 5.2, p. iii"."""
+        return self.passage.citation_label()
 
 
 @dataclass(frozen=True)
@@ -107,9 +112,7 @@ class Answer:
         }
 
     def cited_numbers(self) -> set[int]:
-        import re
-
-        return {int(m) for m in re.findall(r"\[(\d+)\]", self.text)}
+        return {int(m) for m in MARKER.findall(self.text)}
 
     def summary(self) -> dict[str, Any]:
         return asdict(self)

@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.answer import NOT_LEGAL_ADVICE, Answer, Citation, Mode, Turn, Verdict
+from assistant.answer import NOT_LEGAL_ADVICE, Answer, Citation, Mode, Turn, Verdict, marker
 from assistant.verdict import Stance, decide, is_decision, speaks_of, stance
 from core.lexical import tokens
 from core.passage import Passage
@@ -171,7 +171,7 @@ def rank_units(question: str, citations: list[Citation]) -> list[Unit]:
 def cite(citation: Citation) -> str:
     """'[n] (clause 8.3)': the marker the UI turns into a chip, and the clause a person can find."""
     clause = citation.passage.clause
-    return f"[{citation.n}] ({clause})" if clause else f"[{citation.n}]"
+    return f"{marker(citation.n)} ({clause})" if clause else marker(citation.n)
 
 
 def _quote(unit: Unit, words: int) -> str:

@@ -16,6 +16,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answer import (
+    MARKER,
     NEGATIVE,
     NOT_LEGAL_ADVICE,
     POSITIVE,
@@ -25,6 +26,7 @@ from assistant.answer import (
     Mode,
     Turn,
     Verdict,
+    marker,
 )
 from assistant.extractive import ExtractiveAnswerer
 from assistant.prompts import AnswerPrompt, load_prompt
@@ -47,8 +49,7 @@ ERROR_NOTICE_CHARS = 200
 # client refuses to start without one.
 UNUSED_API_KEY = "not-needed"
 
-_MARKER = re.compile(r"\[(\d+)\]")
-_SPACED_MARKER = re.compile(r"\s*\[(\d+)\]")
+_SPACED_MARKER = re.compile(r"\s*" + MARKER.pattern)  # a marker and the space before it
 _GROUPED_MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)+)\]")  # "[1, 2]" -> "[1][2]"
 # Reasoning models served through Ollama or vLLM may put their working before the answer.
 _THINKING = re.compile(r"<think>.*?</think>", re.S)
@@ -153,7 +154,7 @@ class LLMAnswerer:
             )  # fmt: skip
         notices = []
         if removed:
-            markers = "".join(f"[{n}]" for n in removed)
+            markers = "".join(marker(n) for n in removed)
             log.info("LLM reply cited passages that were not retrieved: %s", markers)
             notices.append(
                 f"Removed citation markers that pointed to no retrieved passage: {markers}"
@@ -235,11 +236,11 @@ def check_citations(reply: str, retrieved: Iterable[int]) -> tuple[str, list[int
     no marker of a retrieved passage is left, since an uncited answer cannot be checked."""
     known = set(retrieved)
     text = _GROUPED_MARKERS.sub(
-        lambda m: "".join(f"[{n.strip()}]" for n in m.group(1).split(",")), reply
+        lambda m: "".join(marker(int(n)) for n in m.group(1).split(",")), reply
     )
-    removed = sorted({int(n) for n in _MARKER.findall(text)} - known)
+    removed = sorted({int(n) for n in MARKER.findall(text)} - known)
     text = _SPACED_MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in known else "", text)
-    if not _MARKER.search(text):
+    if not MARKER.search(text):
         raise LLMFailed("its reply cited none of the retrieved passages")
     return text.strip(), removed
 
@@ -277,19 +278,13 @@ def with_legal_line(text: str) -> str:
 
 
 def format_passages(citations: list[Citation]) -> str:
-    """Each passage under its number, with where it comes from, as the model must cite it."""
+    """Each passage under its marker and the label staff see, as the model must cite it."""
     blocks = []
     for citation in citations:
-        p = citation.passage
-        head = [f"[{citation.n}] {p.title}"]
-        if p.clause:
-            head.append(f"clause {p.clause}")
-        if p.page:
-            head.append(f"page {p.page_label or p.page}")
-        lines = [", ".join(head)]
+        lines = [f"{marker(citation.n)} {citation.label()}"]
         if citation.warning:
             lines.append(f"Warning: {citation.warning}")
-        lines.append(p.text.strip())
+        lines.append(citation.passage.text.strip())
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

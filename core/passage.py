@@ -20,6 +20,32 @@ PASSAGE_TYPES = (
     "contents",
     "document_control",
 )
+# Between the headings of a section path ("5. Sharing > 5.2 Consent") and after the document title
+# in `Passage.heading`; written by ingest, embedded with the passage, split again to show it.
+SECTION_SEPARATOR = " > "
+
+
+def page_shown(page: int, page_label: str = "") -> str:
+    """The page a reader looks for: the printed label where the document has one, else the
+    physical page; "" where the format has no pages."""
+    return page_label or (str(page) if page else "")
+
+
+def clause_shown(clause: str) -> str:
+    """A numbered clause as "clause 5.2"; a named one ("Article 6(1)", "Schedule 2") as it is."""
+    numbered = clause[:1].isdigit() or clause.startswith("(")
+    return f"clause {clause}" if numbered else clause
+
+
+def citation_label(title: str, clause: str, page: str) -> str:
+    """The one way a citation is named to a person, in the app, the review page, the CLI, the
+    export and the LLM's prompt: "Title, clause 5.2, p. iii" (`page` as `page_shown` gives it)."""
+    parts = [title]
+    if clause:
+        parts.append(clause_shown(clause))
+    if page:
+        parts.append(f"p. {page}")
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -55,7 +81,16 @@ class Passage:
     @property
     def heading(self) -> str:
         """Document title and heading path, the context a reader (and the embedder) needs."""
-        return f"{self.title} > {self.section}" if self.section else self.title
+        return f"{self.title}{SECTION_SEPARATOR}{self.section}" if self.section else self.title
+
+    @property
+    def page_shown(self) -> str:
+        """The page a reader looks for (printed label, else physical page; "" if none)."""
+        return page_shown(self.page, self.page_label)
+
+    def citation_label(self) -> str:
+        """How a person sees where this passage is: "Title, clause 5.2, p. iii"."""
+        return citation_label(self.title, self.clause, self.page_shown)
 
     def embedding_text(self) -> str:
         """What is embedded and indexed: heading context first, then the passage."""

@@ -9,7 +9,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from governance.records import LoggedAnswer, ReviewRecord
+from assistant.answer import marker
+from governance.records import CitedPassage, LoggedAnswer, ReviewRecord
 
 ExportFormat = Literal["csv", "jsonl"]
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection); OWASP's
@@ -67,7 +68,7 @@ def neutralise(value: Any) -> Any:
 
 
 def flat_row(row: LoggedAnswer) -> dict[str, Any]:
-    """One answer as a flat mapping of CSV_COLUMNS (citations as `source clause p.N; ...`)."""
+    """One answer as a flat mapping of CSV_COLUMNS (citations as `[n] label (source); ...`)."""
     review = row.review
     return {
         "id": row.id,
@@ -80,7 +81,7 @@ def flat_row(row: LoggedAnswer) -> dict[str, Any]:
         "mode": row.mode,
         "abstained": row.abstained,
         "redacted": row.redacted,
-        "citations": "; ".join(_citation_label(c.source, c.clause, c.page) for c in row.citations),
+        "citations": "; ".join(citation_cell(c) for c in row.citations),
         "corpus_version": row.corpus_version,
         "settings_hash": row.settings_hash,
         "prompt_id": row.prompt_id,
@@ -94,8 +95,9 @@ def flat_row(row: LoggedAnswer) -> dict[str, Any]:
     }
 
 
-def _citation_label(source: str, clause: str, page: int) -> str:
-    return " ".join(part for part in (source, clause, f"p.{page}" if page else "") if part)
+def citation_cell(cited: CitedPassage) -> str:
+    """The label staff saw and its file: "[1] Police ISA, clause 4.2, p. 3 (police-isa.md)"."""
+    return f"{marker(cited.n)} {cited.label()} ({cited.source})"
 
 
 def _export_jsonl(rows: Iterable[LoggedAnswer], stream: TextIO) -> int:

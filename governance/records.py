@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from assistant.answer import Answer
+from core.passage import citation_label
 
 Rating = Literal["up", "down"]
 Verdict = Literal["correct", "incorrect", "needs_follow_up"]
@@ -29,10 +30,19 @@ class CitedPassage:
     doc_version: str
     score: float
     cited: bool  # its [n] marker appears in the answer text
+    # The page staff were shown (the printed label, else the physical page), as the CLI JSON's
+    # page_label; answers logged before it was recorded read the physical page.
+    page_label: str = ""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CitedPassage:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+        found = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        found.setdefault("page_label", str(data["page"]) if data.get("page") else "")
+        return cls(**found)
+
+    def label(self) -> str:
+        """The label the app showed when the answer was given: "Title, clause 5.2, p. iii"."""
+        return citation_label(self.title, self.clause, self.page_label)
 
 
 def citations_json(answer: Answer) -> str:
@@ -46,6 +56,7 @@ def citations_json(answer: Answer) -> str:
             "title": c.passage.title,
             "clause": c.passage.clause,
             "page": c.passage.page,
+            "page_label": c.passage.page_shown,
             "doc_hash": c.passage.doc_hash,
             "doc_version": c.passage.doc_version,
             "score": round(float(c.score), 6),

@@ -17,6 +17,8 @@ def sample_answer(
     source: str = "police-isa.md",
     clause: str = "4.2",
     doc_hash: str = "h1",
+    page: int = 2,
+    page_label: str = "",
     abstained: bool = False,
     mode: Mode = "extractive",
 ) -> Answer:
@@ -27,7 +29,8 @@ def sample_answer(
         title=source.rsplit(".", 1)[0].replace("-", " ").title(),
         kind="agreement",
         clause=clause,
-        page=2,
+        page=page,
+        page_label=page_label,
         doc_version="v1",
         doc_hash=doc_hash,
     )

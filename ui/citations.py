@@ -11,10 +11,9 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from assistant.answer import Answer, Citation
-from core.passage import Passage
+from assistant.answer import MARKER, Answer, Citation
+from core.passage import SECTION_SEPARATOR, Passage
 
-MARKER = re.compile(r"\[(\d+)\]")
 # Characters that start Markdown a reader's browser would act on: `[` and `]` links, images
 # (`![..](..)`), footnotes and Streamlit's `:color[..]` directives; `<` raw HTML and `<url>`
 # autolinks; `&` entities (`&#58;` would spell a URL after parsing); `` ` `` code spans that could
@@ -73,6 +72,11 @@ def inline_code(text: str) -> str:
     return f"{fence}{padding}{text}{padding}{fence}"
 
 
+def chip(n: int) -> str:
+    """Citation n as the blue badge an answer's [n] becomes."""
+    return f":blue-badge[{n}]"
+
+
 def with_chips(text: str, numbers: set[int]) -> str:
     """Answer Markdown, escaped, with each [n] that names a citation shown as a blue badge."""
     pieces: list[str] = []
@@ -80,7 +84,7 @@ def with_chips(text: str, numbers: set[int]) -> str:
     for match in MARKER.finditer(text):
         if int(match.group(1)) in numbers:
             pieces.append(escape_markdown(text[last : match.start()]))
-            pieces.append(f":blue-badge[{match.group(1)}]")
+            pieces.append(chip(int(match.group(1))))
             last = match.end()
     pieces.append(escape_markdown(text[last:]))
     return "".join(pieces)
@@ -102,20 +106,15 @@ def shown_citations(answer: Answer) -> list[Citation]:
 
 
 def citation_label(citation: Citation) -> str:
-    """The expander label: chip, document title, clause, page and a past-review flag."""
-    passage = citation.passage
-    parts = [f":blue-badge[{citation.n}] {escape_markdown(passage.title)}"]
-    if passage.clause:
-        parts.append(f"clause {escape_markdown(passage.clause)}")
-    if passage.page:
-        parts.append(f"p. {escape_markdown(str(passage.page_label or passage.page))}")
+    """The expander label: chip, the citation's label (title, clause, page) and a past-review
+    flag."""
     flag = " :orange-badge[past review date]" if citation.warning else ""
-    return " · ".join(parts) + flag
+    return f"{chip(citation.n)} {escape_markdown(citation.label())}{flag}"
 
 
 def section_path(passage: Passage) -> str:
     """The headings above a passage, without the document title that usually leads them."""
-    parts = [p for p in passage.section.split(" > ") if p]
+    parts = [p for p in passage.section.split(SECTION_SEPARATOR) if p]
     if parts and passage.title.startswith(parts[0].rstrip(".… ")[:30]):
         parts = parts[1:]
     return " › ".join(parts)

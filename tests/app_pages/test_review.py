@@ -165,6 +165,28 @@ def test_export_downloads_the_filtered_view_as_csv(
     assert {r["question"] for r in rows} == {REFERRAL, PHOTOS}
 
 
+def test_sources_and_the_csv_give_the_page_staff_were_shown(
+    log: AnswerLog, app_for: AppFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    printed = _record(log, sample_answer(1, question=REFERRAL, page=5, page_label="3"), "staff")
+    unlabelled = _record(log, sample_answer(2, question=POLICE, page=5), "staff")
+    downloads: list[bytes] = []
+    original = MediaFileManager.add
+
+    def keep(self: MediaFileManager, content: bytes, *args: Any, **kwargs: Any) -> str:
+        downloads.append(content)
+        return original(self, content, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", keep)
+    at = open_review(app_for)
+    sources = [m.value for m in at.markdown if m.value.startswith("**Sources**")]
+    assert any("[1] Police Isa, clause 4.2, p. 3 ·" in s for s in sources)
+    assert any("[1] Police Isa, clause 4.2, p. 5 ·" in s for s in sources)
+    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(downloads[-1].decode("utf-8")))}
+    assert rows[printed]["citations"] == "[1] Police Isa, clause 4.2, p. 3 (police-isa.md)"
+    assert rows[unlabelled]["citations"] == "[1] Police Isa, clause 4.2, p. 5 (police-isa.md)"
+
+
 def test_add_to_evaluation_set_writes_a_jsonl_line(
     answer_ids: dict[str, int], log: AnswerLog, app_for: AppFor
 ) -> None:

@@ -48,7 +48,7 @@ def test_only_cited_passages_are_listed_unless_none_are() -> None:
 
 def test_a_citation_label_flags_a_past_review_date() -> None:
     label = citation_label(citation(3, warning="passed its review date"))
-    assert label.startswith(":blue-badge[3] ISA · clause 5.3")
+    assert label.startswith(":blue-badge[3] ISA, clause 5.3")
     assert label.endswith(":orange-badge[past review date]")
 
 

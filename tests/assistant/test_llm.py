@@ -69,7 +69,7 @@ def test_a_cited_reply_is_kept_and_records_its_prompt() -> None:
     assert "ONLY the numbered passages" in str(system.content)
     prompt = str(user.content)
     assert QUESTION in prompt
-    assert "[1] A, clause 4.2, page 3\nFire and rescue staff" in prompt
+    assert "[1] A, clause 4.2, p. 3\nFire and rescue staff" in prompt
     assert "[2] A, clause 5.1\nOnly the minimum" in prompt
     assert "Q: Can I share with the ambulance service?" in prompt
     assert "[3]" not in prompt  # an earlier answer's markers meant other passages

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from core.settings import Settings
 from governance import chain
-from governance.database import create_log_engine
+from governance.database import create_log_engine, write_transaction
 from governance.log import AnswerFilters, AnswerLog, LoggedAnswer, UnknownAnswer
 from governance.redact import Redactor, redact_answer
 from governance.samples import sample_answer, write_sample_answers
@@ -97,6 +97,7 @@ class AnswerLogContract:
             passage.id, passage.source, "4.2", 2)
         assert (cited.doc_hash, cited.doc_version, cited.title, cited.cited) == (
             "h1", "v1", passage.title, True)
+        assert cited.page_label == "2"  # no printed label: the physical page
 
     def test_feedback_and_reviews_are_rows_of_their_own(self, log: AnswerLog) -> None:
         answer_id = self.fill(log, 2)[0]
@@ -374,7 +375,7 @@ class AnswerLogContract:
         assert log.export(rows, "csv", out) == 5
         lines = out.getvalue().splitlines()
         assert lines[0].startswith("id,created_at,user_id,role") and len(lines) == 6
-        assert "police-isa.md 4.2 p.2" in out.getvalue()
+        assert "[1] Police Isa, clause 4.2, p. 2 (police-isa.md)" in out.getvalue()
         out = io.StringIO()
         assert log.export(rows, "jsonl", out) == 5
         first = json.loads(out.getvalue().splitlines()[0])
@@ -402,6 +403,60 @@ class AnswerLogContract:
         assert item["pages"] == [2] and item["clause"] == "4.2"
         assert item["evidence"] == ["share with consent", "record the reason"]
         assert item["answer"] == "Only with consent."
+
+    # --- the page staff saw -------------------------------------------------------------------
+
+    def test_the_printed_page_label_is_logged_shown_and_exported(self, log: AnswerLog) -> None:
+        answer_id = log.record(sample_answer(page=5, page_label="3"), user_id="u", role="staff",
+                               session_id="s", corpus_version="c")
+        logged = log.get(answer_id)
+        assert logged is not None
+        (cited,) = logged.citations
+        assert (cited.page, cited.page_label) == (5, "3")
+        assert cited.label() == "Police Isa, clause 4.2, p. 3"
+        out = io.StringIO()
+        log.export([logged], "csv", out)
+        assert "[1] Police Isa, clause 4.2, p. 3 (police-isa.md)" in out.getvalue()
+        out = io.StringIO()
+        log.export([logged], "jsonl", out)
+        exported = json.loads(out.getvalue())["citations"][0]
+        assert (exported["page"], exported["page_label"]) == (5, "3")
+
+    def test_answers_logged_before_page_labels_still_verify_and_show_their_page(
+        self, settings: Settings
+    ) -> None:
+        with AnswerLog.open(settings) as log:
+            old_id = self.record_as_before_page_labels(settings, page=5)
+            log.add_feedback(old_id, user_id="u", rating="up")
+        with AnswerLog.open(settings) as log:  # opened again, as after an upgrade
+            new_id = log.record(sample_answer(page=5, page_label="iii"), user_id="u",
+                                role="staff", session_id="s", corpus_version="c")
+            result = log.verify()
+            assert result.ok, result.reason
+            assert result.rows_checked == 3
+            old, new = log.get(old_id), log.get(new_id)
+        assert old is not None and new is not None
+        assert [c.label() for c in old.citations] == ["Police Isa, clause 4.2, p. 5"]
+        assert [c.label() for c in new.citations] == ["Police Isa, clause 4.2, p. iii"]
+
+    def record_as_before_page_labels(self, settings: Settings, page: int) -> int:
+        """An answer row exactly as the log wrote it before citations carried page_label."""
+        cited = {"n": 1, "passage_id": "p1", "source": "police-isa.md", "title": "Police Isa",
+                 "clause": "4.2", "page": page, "doc_hash": "h1", "doc_version": "v1",
+                 "score": 0.71, "cited": True}  # fmt: skip
+        content = {
+            "user_id": "u", "role": "staff", "session_id": "s", "question": "Can I share?",
+            "answer_text": "Yes, under 4.2 [1].", "mode": "extractive", "abstained": False,
+            "redacted": False, "corpus_version": "c", "settings_hash": "abc", "prompt_id": "v1",
+            "elapsed_ms": 12.5,
+            "citations_json": json.dumps([cited], sort_keys=True, separators=(",", ":")),
+        }  # fmt: skip
+        engine = create_log_engine(settings.log_database_url)
+        try:
+            with write_transaction(engine) as conn:
+                return chain.append(conn, "answer", content)
+        finally:
+            engine.dispose()
 
     # --- concurrency --------------------------------------------------------------------------
 
