@@ -37,6 +37,17 @@ def signed_in_sidebar(user: auth.SignedIn) -> None:
         st.button("Sign out", icon=":material/logout:", on_click=auth.sign_out)
 
 
+def warn_example_contacts() -> None:
+    """Answers end with who to ask; while those contacts are examples, say so to admins."""
+    examples = services.settings().contacts.still_examples()
+    if examples:
+        names = ", ".join("SHARECHECK_CONTACTS__" + name.upper() for name in examples)
+        st.warning(
+            f"Answers still tell staff to ask example contacts; set {names} to the service's own.",
+            icon=":material/contact_phone:",
+        )
+
+
 def main() -> None:
     st.set_page_config(page_title="ShareCheck", page_icon=":material/share:", layout="centered")
     user = auth.current_user() or auth.oidc_user(services.users())
@@ -46,6 +57,8 @@ def main() -> None:
         return
     if not ingest_view.ensure_corpus(assistant_or_stop(), services.first_start_corpus()):
         st.warning("There are no documents to answer from yet; an administrator can add them.")
+    if user.role == "admin":
+        warn_example_contacts()
     page = st.navigation(navigation.pages_for(user.role))
     signed_in_sidebar(user)
     page.run()

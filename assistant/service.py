@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.answer import DANGER_LINE, Answer, Citation, Turn
-from assistant.extractive import ExtractiveAnswerer
+from assistant.extractive import BOTTOM_LINE_WORDS, ExtractiveAnswerer
 from assistant.protocols import Answerer, AnswerRecorder, Library, Retriever, TextRedactor
 from assistant.scope import in_danger, in_scope
 from core.errors import StoreEmpty
@@ -67,6 +67,7 @@ class Assistant:
         self.fallback = fallback
         self.recorder = recorder
         self.redactor = redactor
+        self._corpus_version = library.corpus_version()
 
     def documents(self) -> list[DocumentRecord]:
         return self.library.documents()
@@ -74,7 +75,17 @@ class Assistant:
     def corpus_version(self) -> str:
         return self.library.corpus_version()
 
+    def follow_the_store(self) -> None:
+        """Reload the search index when any ingest (this process, the CLI, another instance)
+        changed the corpus since it was read: one registry query per question."""
+        version = self.library.corpus_version()
+        if version != self._corpus_version:
+            log.info("corpus changed (%s -> %s): reloading the index", self._corpus_version, version)
+            self.retriever.reload()
+            self._corpus_version = version
+
     def retrieve(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None) -> list[Hit]:
+        self.follow_the_store()
         query = build_query(question, history or [], self.settings.retrieval.history_turns)
         return self.retriever.search(query, self.settings.retrieval.top_k, filters)
 
@@ -148,7 +159,11 @@ class Assistant:
 
 def _act_now(answer: Answer) -> Answer:
     """Immediate danger comes before any sharing question: 999 first, the answer after it."""
-    line = f"{DANGER_LINE} Then: {answer.bottom_line}" if answer.bottom_line else DANGER_LINE
+    line = DANGER_LINE
+    if answer.bottom_line:
+        room = BOTTOM_LINE_WORDS - len(f"{DANGER_LINE} Then:".split())
+        then = answer.bottom_line.split()
+        line = f"{DANGER_LINE} Then: {' '.join(then[:room - 1]) + ' …' if len(then) > room else answer.bottom_line}"
     return replace(
         answer, text=f"**{DANGER_LINE}**\n\n{answer.text}", danger=True, verdict="act_now",
         bottom_line=line,

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # all-MiniLM-L6-v2 reads at most 256 word pieces; the rest of a longer text is silently dropped.
@@ -22,6 +22,11 @@ class Contacts(BaseModel):
     line_manager: str = "your line manager or watch manager"
     safeguarding_lead: str = "the Service safeguarding lead (via Control out of hours)"
     data_protection_officer: str = "the Data Protection Officer (dpo@example.invalid)"
+
+    def still_examples(self) -> list[str]:
+        """The contacts that still hold this project's example values (".invalid" addresses):
+        answers would send staff nowhere, so admins are told until they are set."""
+        return [name for name, value in self.model_dump().items() if ".invalid" in value]
 
 
 class LLMSettings(BaseModel):
@@ -46,6 +51,9 @@ class RetrievalSettings(BaseModel):
     candidates: int = Field(40, ge=5, le=500)
     # Weights of the standardised signals added to rank the pool (retrieval/search.py).
     dense_weight: float = Field(1.0, ge=0.0)
+    # The window around each passage (core/context.py). 0.5 chosen on the development sets
+    # (bundled, real-dev, shared-authored); frontline-blind measures it: eval/README.md.
+    context_weight: float = Field(0.5, ge=0.0)
     lexical_weight: float = Field(1.0, ge=0.0)
     parts_weight: float = Field(1.0, ge=0.0)
     # HNSW search breadth; Chroma's default (10) loses recall, measured in eval.bench.
@@ -69,6 +77,22 @@ class StoreSettings(BaseModel):
     max_neighbors: int = Field(32, ge=2)
 
 
+class IngestSettings(BaseModel):
+    """Limits on reading one file. Each file is read in a child process held to them, so a hostile
+    or broken file is stopped and reported while the rest of the folder is ingested."""
+
+    # Wall-clock seconds to read one file. The slowest real document here (the 88-page GDPR PDF)
+    # reads in about 7 s on 2 cores, so this leaves room for one over ten times its size.
+    read_timeout_s: float = Field(120.0, gt=0)
+    # Address space of the reading process (real documents here peak under 100 MB). Sized for a
+    # 2-core, 4 GB box: the ingest process with the model (about 0.7 GB) plus one reader at this
+    # limit stay under 4 GB.
+    read_memory_mb: int = Field(1536, ge=256)
+    # Text one file may give. 20 MB is about 20,000 passages, hours of embedding: a file giving more
+    # (a decompression bomb, a dump) is refused; split a genuine one into smaller documents.
+    max_text_mb: float = Field(20.0, gt=0)
+
+
 class Settings(BaseSettings):
     """Everything configurable, built once at start and passed to whoever needs it."""
 
@@ -85,10 +109,22 @@ class Settings(BaseSettings):
     passage_tokens: int = Field(200, ge=32, le=MODEL_MAX_TOKENS)
     passage_overlap_tokens: int = Field(40, ge=0, le=128)
     retention_days: int = Field(2190, ge=1)  # six years, a common public-sector retention period
+    ingest: IngestSettings = IngestSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     store: StoreSettings = StoreSettings()
     llm: LLMSettings = LLMSettings()
     contacts: Contacts = Contacts()
+
+    @model_validator(mode="after")
+    def _overlap_below_passage(self) -> Settings:
+        """A passage must add text beyond what it repeats from the one before."""
+        if self.passage_overlap_tokens >= self.passage_tokens:
+            raise ValueError(
+                f"passage_overlap_tokens ({self.passage_overlap_tokens}) must be less than "
+                f"passage_tokens ({self.passage_tokens}); lower SHARECHECK_PASSAGE_OVERLAP_TOKENS "
+                "or raise SHARECHECK_PASSAGE_TOKENS"
+            )
+        return self
 
     @property
     def chroma_dir(self) -> Path:

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# The context collection is named after the passages' own: "<collection>-context".
+CONTEXT_SUFFIX = "-context"
+
 class _EmbeddingFunction:
     """Hands Chroma our embedder so it never falls back to its own (which downloads a model)."""
 
@@ -70,6 +73,8 @@ class PassageStore:
         self.embedder = embedder
         self.client = client or make_client(settings)
         self.collection = self._collection(settings.collection)
+        # The context vector of each passage (core/context.py), under the same id.
+        self.context = self._collection(f"{settings.collection}{CONTEXT_SUFFIX}")
 
     def _collection(self, name: str) -> Collection:
         hnsw: CreateHNSWConfiguration = {
@@ -110,21 +115,27 @@ class PassageStore:
             found.update(got["ids"])
         return found
 
-    def upsert(self, passages: list[Passage], vectors: np.ndarray | None = None) -> None:
-        """Write passages, embedding them unless `vectors` (a row per passage) is given; upsert,
-        so a re-run never duplicates."""
+    def upsert(
+        self,
+        passages: list[Passage],
+        vectors: np.ndarray | None = None,
+        contexts: list[str] | None = None,
+    ) -> None:
+        """Write passages, embedding them unless `vectors` (a row per passage) is given, and
+        the context window of each when `contexts` gives them; upsert, so a re-run never
+        duplicates. Context first: a passage is never searchable without it."""
         if vectors is not None and len(vectors) != len(passages):
             raise ValueError(f"{len(vectors)} vectors given for {len(passages)} passages")
+        if contexts is not None and len(contexts) != len(passages):
+            raise ValueError(f"{len(contexts)} context windows given for {len(passages)} passages")
+        ids = [p.id for p in passages]
+        if contexts is not None:
+            empty: list[Metadata] = [{"source": p.source} for p in passages]
+            _write(self.context, ids, contexts, empty, self.embedder.embed(contexts))
         if vectors is None:
             vectors = self.embedder.embed([p.embedding_text() for p in passages])
         metadatas: list[Metadata] = [p.to_metadata() for p in passages]
-        _write(
-            self.collection,
-            [p.id for p in passages],
-            [p.text for p in passages],
-            metadatas,
-            vectors,
-        )
+        _write(self.collection, ids, [p.text for p in passages], metadatas, vectors)
 
     def update_metadata(self, passages: list[Passage]) -> None:
         for start in range(0, len(passages), CHROMA_BATCH):
@@ -136,16 +147,18 @@ class PassageStore:
     def delete(self, ids: list[str]) -> None:
         for start in range(0, len(ids), CHROMA_BATCH):
             self.collection.delete(ids=ids[start : start + CHROMA_BATCH])
+            self.context.delete(ids=ids[start : start + CHROMA_BATCH])
 
     def get(self, ids: list[str]) -> list[Passage]:
         if not ids:
             return []
         got = self.collection.get(ids=ids, include=["documents", "metadatas"])
         by_id = {
-            pid: Passage.from_record(doc or "", dict(meta or {}))
+            pid: Passage.from_record(doc or "", dict(meta))
             for pid, doc, meta in zip(
                 got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
             )
+            if meta  # a row being deleted by another process's ingest: gone, not an error
         }
         return [by_id[i] for i in ids if i in by_id]
 
@@ -161,6 +174,17 @@ class PassageStore:
         if missing:
             raise KeyError(f"passages not in the store: {', '.join(missing[:3])}")
         return np.asarray([by_id[i] for i in ids], dtype=np.float32)
+
+    def context_vectors(self, ids: list[str], fallback: np.ndarray) -> np.ndarray:
+        """The context vectors of these ids in order; a passage written without one (a store
+        from before context windows) keeps its row of `fallback`, its own vector."""
+        if not ids:
+            return fallback
+        got = self.context.get(ids=ids, include=["embeddings"])
+        stored = got["embeddings"] if got["embeddings"] is not None else []
+        by_id = dict(zip(got["ids"], stored, strict=True))
+        rows = [by_id[i] if i in by_id else fallback[n] for n, i in enumerate(ids)]
+        return np.asarray(rows, dtype=np.float32)
 
     def all_passages(self) -> Iterator[Passage]:
         offset = 0
@@ -185,7 +209,11 @@ class PassageStore:
     ) -> list[list[tuple[Passage, float]]]:
         """Nearest passages to each of several query vectors, in one call to the store."""
         return [
-            [(Passage.from_record(text, dict(meta)), similarity) for text, meta, similarity in found]
+            [
+                (Passage.from_record(text, dict(meta)), similarity)
+                for text, meta, similarity in found
+                if meta  # removed by another process since the index was read
+            ]
             for found in _nearest(self.collection, vectors, n, where or None)
         ]
 

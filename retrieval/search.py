@@ -2,6 +2,8 @@
 
 The signals, each standardised over the candidate pool and added with its weight:
 - dense: cosine similarity of the passage (heading context + text) to the whole question;
+- context: the same for the window around the passage (core/context.py): ranked on context,
+  cited by clause;
 - lexical: BM25 of the question with the documents' words for staff wording (retrieval/query.py);
 - parts: mean similarity of the passage to each sentence of the question on its own, so the
   question asked at the end of a long story counts as much as the story.
@@ -99,10 +101,19 @@ class HybridSearch:
         ids = [pid for pid, p in pool.items() if filters.allows(p)]
         if not ids:
             return []
-        matrix = self.store.vectors(ids)
+        try:
+            matrix = self.store.vectors(ids)
+        except KeyError:  # another process removed some of the pool since it was read
+            present = self.store.existing(ids)
+            ids = [pid for pid in ids if pid in present]
+            if not ids:
+                return []
+            matrix = self.store.vectors(ids)
         dense = matrix @ vectors[0]
+        context = self.store.context_vectors(ids, matrix) @ vectors[0]
         signals = [
             (self.settings.dense_weight, dense),
+            (self.settings.context_weight, context),
             (self.settings.lexical_weight, np.asarray(bm25.of(ids) if bm25 else [0.0] * len(ids))),
             (self.settings.parts_weight, (matrix @ vectors[1:].T).mean(axis=1)),
         ]

@@ -147,3 +147,16 @@ def test_an_entra_user_without_a_local_account_is_staff(data_dir: Path, app_for:
     assert at.session_state[SESSION_KEY].role == "staff"
     with pytest.raises(ValueError):
         at.switch_page("app_pages/settings.py")
+
+
+def test_admins_are_warned_while_contacts_are_examples(
+    data_dir: Path, app_for: AppFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warning = "SHARECHECK_CONTACTS__DATA_PROTECTION_OFFICER"
+    admin = app_for("admin").run()
+    assert any(warning in w.value for w in admin.warning)
+    staff = app_for("staff").run()
+    assert not any(warning in w.value for w in staff.warning)
+    monkeypatch.setenv(warning, "the DPO (dpo@humbersidefire.gov.uk)")
+    configured = app_for("admin").run()
+    assert not any(warning in w.value for w in configured.warning)

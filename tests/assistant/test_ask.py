@@ -40,8 +40,9 @@ def test_quoted_sentences_come_from_the_cited_passage(bundled: Assistant) -> Non
     answer = bundled.ask("can I send a referral by WhatsApp?", log_answer=False)
     passages = {c.n: " ".join(c.passage.text.split()) for c in answer.citations}
     for sentence, n in re.findall(r"([^\]\n]+?) \[(\d+)\]", answer.text.split("**Ask**")[0]):
-        quoted = sentence.split(": ", 1)[-1].strip().rstrip(".")
-        assert quoted[-40:] in passages[int(n)], (quoted, n)
+        # “quoted words” [n], possibly cut short with … to fit the bottom line
+        quoted = sentence.split(": ", 1)[-1].strip().strip("“”").rstrip(" .…")
+        assert quoted[:40] in passages[int(n)] and quoted[-30:] in passages[int(n)], (quoted, n)
 
 
 @pytest.mark.parametrize(
