@@ -139,6 +139,21 @@ def _rarity(sentences: list[set[str]], asked: set[str]) -> dict[str, float]:
     return {w: math.log(1 + total / (1 + frequency.get(w, 0))) for w in set(frequency) | asked}
 
 
+# Text that addresses a reader as a system rather than stating a rule: documents are data, never
+# instructions, so such a sentence is never quoted as guidance (it stays a viewable source).
+_ADDRESSES_A_SYSTEM = re.compile(
+    r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:previous|prior|above|earlier|other)\s+"
+    r"(?:instructions|rules|guidance|prompts?)|\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|"
+    r"chatbot|language\s+model|sharecheck)\b|\bsystem\s+prompt\b|\b(?:tell|inform)\s+(?:all\s+)?"
+    r"(?:staff|users|crews)\s+(?:that\s+)?they\s+can\s+always\b|\balways\s+share\s+everything\b",
+    re.I,
+)
+
+
+def addresses_a_system(text: str) -> bool:
+    return bool(_ADDRESSES_A_SYSTEM.search(text))
+
+
 def _sample_wording(text: str) -> bool:
     """A script to read out or a form's wording ("I'd like to pass your details..."): citable,
     never a rule that decides anything."""
@@ -156,7 +171,7 @@ def rank_units(question: str, citations: list[Citation]) -> list[Unit]:
             continue
         for text in units_of(citation.passage.text):
             key = " ".join(text.lower().split())
-            if key in seen or _sample_wording(text):
+            if key in seen or _sample_wording(text) or addresses_a_system(text):
                 continue
             seen.add(key)
             drafts.append((text, citation, set(tokens(text))))
