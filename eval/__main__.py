@@ -5,6 +5,7 @@ written."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import sys
 import tempfile
@@ -85,7 +86,9 @@ def _set_configs(
             temporary = tempfile.TemporaryDirectory(prefix="sharecheck-eval-")
             folders[corpus] = Path(stack.enter_context(temporary))
         else:
-            folders[corpus] = args.data_dir if len(corpora) == 1 else args.data_dir / corpus.name
+            # Both corpora may be folders named "corpus": the name alone would share one store.
+            name = f"{corpus.name}-{hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:8]}"
+            folders[corpus] = args.data_dir if len(corpora) == 1 else args.data_dir / name
     return [
         EvalConfig(s.corpus, s.questions, args.k, folders[s.corpus], not args.no_baseline)
         for s in sets
