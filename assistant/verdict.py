@@ -16,7 +16,7 @@ from typing import Literal
 from assistant.answer import Verdict
 from core.lexical import tokens
 
-Force = Literal["forbid", "consent", "condition", "permit", "require", "none"]
+Force = Literal["forbid", "consent", "condition", "limit", "permit", "require", "none"]
 
 # Negated permission or obligation: "must not", "should not be shared", "cannot", "never".
 _FORBID = re.compile(
@@ -46,6 +46,13 @@ _UNLESS_AGREES = re.compile(
     r"\b(?:unless|until|except\s+where|without)\b[^.;]*?\b(?P<who>(?:the\s+|your\s+|their\s+|"
     r"his\s+|her\s+)?[\w' -]{2,40}?)\s+(?:agrees|has\s+agreed|consents|has\s+consented|"
     r"authorises|has\s+authorised|gives\s+(?:consent|permission|agreement))\b",
+    re.I,
+)
+# A limit rather than a yes or no: "kept for no longer than is necessary", "no more than needed".
+# Whether a case is inside it is judgement, so a limit gives depends, never yes_if.
+_LIMIT = re.compile(
+    r"\bno\s+(?:longer|more)\s+than\b|\bnot\s+(?:longer|more)\s+than\b|\bonly\s+(?:for\s+)?as\s+long\s+as\b|"
+    r"\bminimum\s+(?:necessary|needed|required)\b",
     re.I,
 )
 # A condition that is somebody's agreement.
@@ -153,6 +160,9 @@ def stance(sentence: str) -> Stance:
     condition = _CONDITION.search(sentence)
     permits = bool(_PERMIT.search(sentence)) or bool(_NOT_PREVENT.search(sentence))
     requires = bool(_REQUIRE.search(sentence))
+    if _LIMIT.search(sentence) and (permits or requires or condition):
+        limit = _LIMIT.search(sentence)
+        return Stance("limit", condition=_condition_text(sentence, limit.start()) if limit else "")
     if condition and (permits or requires):
         text = _condition_text(sentence, condition.start())
         # "may only be shared where the adult has agreed": the condition is someone's say-so,

@@ -114,3 +114,14 @@ def test_a_permission_does_not_answer_have_i_got_to() -> None:
     evidence = [("Crews may refer the adult to social care.", 0.9)]
     assert decide("do I have to refer her?", evidence, 0.2)[0] == "depends"
     assert decide("can I refer her?", evidence, 0.2)[0] == "yes"
+
+
+def test_a_limit_is_judgement_not_a_go_ahead() -> None:
+    gdpr = (
+        "kept in a form which permits identification of data subjects for no longer than is "
+        "necessary for the purposes for which the personal data are processed; personal data may "
+        "be stored for longer periods insofar as the personal data will be processed solely for "
+        "archiving purposes"
+    )
+    assert stance(gdpr).force == "limit"
+    assert decide("SM says keep every old form just in case. can we keep them?", [(gdpr, 0.9)], 0.2)[0] == "depends"
