@@ -86,7 +86,8 @@ class Assistant:
 
     def retrieve(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None) -> list[Hit]:
         self.follow_the_store()
-        query = build_query(question, history or [], self.settings.retrieval.history_turns)
+        earlier = [turn.question for turn in history or []]
+        query = build_query(question, earlier, self.settings.retrieval.history_turns)
         return self.retriever.search(query, self.settings.retrieval.top_k, filters)
 
     def ask(

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer import Turn
-
 # Abbreviations and words staff use, with the wording the documents use. The expansion is added
 # beside the original, never in place of it, so an exact match still counts.
 EXPANSIONS: dict[str, str] = {
@@ -146,10 +144,9 @@ def parts(text: str) -> tuple[str, ...]:
     return tuple(expand(p) for p in found) or (expand(text),)
 
 
-def build_query(question: str, history: list[Turn], turns: int = 2) -> SearchQuery:
+def build_query(question: str, earlier: list[str], turns: int = 2) -> SearchQuery:
     """A follow-up is searched together with the earlier question(s) of the conversation."""
-    if history and turns and is_follow_up(question):
-        earlier = " ".join(t.question for t in history[-turns:])
-        searched = f"{earlier} {question}"
+    if earlier and turns and is_follow_up(question):
+        searched = f"{' '.join(earlier[-turns:])} {question}"
         return SearchQuery(question, expand(searched), used_history=True, parts=parts(searched))
     return SearchQuery(question, expand(question), parts=parts(question))

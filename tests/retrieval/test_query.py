@@ -31,10 +31,8 @@ def test_a_one_line_question_is_one_part_and_tiny_fragments_are_not_parts() -> N
 
 
 def test_follow_up_parts_include_the_earlier_question() -> None:
-    from assistant.answer import Turn
-
-    history = [Turn("Can I refer a hoarder to adult social care without consent?", "...")]
-    query = build_query("what if he says no?", history)
+    earlier = ["Can I refer a hoarder to adult social care without consent?"]
+    query = build_query("what if he says no?", earlier)
     assert query.used_history
     assert any("hoarder" in part for part in query.parts)
 
