@@ -4,6 +4,10 @@
 global and consecutive (appends are serialised), so a missing, inserted or altered row shows up
 as a break. A purge removes a prefix of the chain and appends a row naming the last row removed,
 which is where verification then starts.
+
+The chain alone cannot tell a log that lost its last rows, or was rewritten and rehashed from
+some row on, from an honest one: `governance.anchor` holds it to checkpoints kept outside the
+database for that.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from governance.schema import CHAINED, purges
+from governance.schema import ADDED_LATER, CHAINED, purges
 
 GENESIS = "0" * 64
 # Rows fetched per table per step while verifying; bounds memory on a large log.
@@ -26,13 +30,19 @@ VERIFY_PAGE = 2000
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """The outcome of re-checking the chain; `first_bad_id` and `reason` name the first break."""
+    """The outcome of re-checking the log; `first_bad_id` and `reason` name the first break,
+    `problems` every break found (the first being `reason`)."""
 
     ok: bool
     rows_checked: int
     first_bad_id: int | None = None
     reason: str = ""
-    head_hash: str = GENESIS  # note it down elsewhere to detect a rewrite of the whole chain
+    head_hash: str = GENESIS
+    head_id: int = 0
+    rows: int = 0
+    problems: tuple[str, ...] = ()
+    anchored_by: int | None = None  # the checkpoint the log was held to; None: there was none
+    checkpoint: int | None = None  # the checkpoint this verify wrote; None when broken
 
 
 @dataclass(frozen=True)
@@ -51,8 +61,15 @@ def utc_now() -> str:
 
 
 def compute_hash(kind: str, content: Mapping[str, Any]) -> str:
-    """sha256 over the canonical JSON of a row without its own row_hash (prev_hash included)."""
-    sealed = {key: value for key, value in content.items() if key != "row_hash"}
+    """sha256 over the canonical JSON of a row without its own row_hash (prev_hash included).
+
+    A column added after a row was written is sealed only when set, so older rows keep their hash.
+    """
+    sealed = {
+        key: value
+        for key, value in content.items()
+        if key != "row_hash" and not (key in ADDED_LATER and value is None)
+    }
     sealed["kind"] = kind
     blob = json.dumps(sealed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()
@@ -70,19 +87,23 @@ def head(conn: Connection) -> tuple[int, str]:
     return best
 
 
-def append(
-    conn: Connection, kind: str, content: Mapping[str, Any], after: tuple[int, str] | None = None
-) -> int:
-    """Add one row at the end of the chain; the caller holds the writer lock (write_transaction).
+def append(conn: Connection, kind: str, content: Mapping[str, Any]) -> int:
+    """Add one row at the end of the chain; the caller holds the writer lock (write_transaction)."""
+    row = seal(kind, content, head(conn))
+    insert(conn, kind, row)
+    return int(row["id"])
 
-    `after` is the head to link to when the caller has just removed it (a purge); else the
-    current head.
-    """
-    last_id, last_hash = after or head(conn)
+
+def seal(kind: str, content: Mapping[str, Any], after: tuple[int, str]) -> dict[str, Any]:
+    """The row that follows `after` (id, hash): its id, time, link and own hash, not yet written."""
+    last_id, last_hash = after
     row = {"id": last_id + 1, "created_at": utc_now(), **content, "prev_hash": last_hash}
     row["row_hash"] = compute_hash(kind, row)
+    return row
+
+
+def insert(conn: Connection, kind: str, row: Mapping[str, Any]) -> None:
     conn.execute(CHAINED[kind].insert().values(**row))
-    return last_id + 1
 
 
 def chain_rows(conn: Connection, start_id: int = 0) -> Iterator[ChainRow]:
@@ -130,7 +151,10 @@ def purge_anchor(conn: Connection) -> tuple[int, str]:
 
 
 def verify(conn: Connection) -> VerifyResult:
-    """Re-check every link and hash from the genesis (or the latest purge anchor) to the head."""
+    """Re-check every link and hash from the genesis (or the latest purge anchor) to the head.
+
+    The chain only: `governance.anchor.verify_log` adds what it cannot see on its own.
+    """
     expected_id, expected_prev = purge_anchor(conn)
     expected_id += 1
     checked = 0

@@ -7,6 +7,7 @@ PostgreSQL when that URL says so. Callers see typed records, never SQLAlchemy.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TextIO
@@ -19,6 +20,7 @@ from core.errors import ShareCheckError
 from core.settings import Settings
 from governance import chain, queries
 from governance import purge as retention
+from governance.anchor import AnchorBook, AnchorError, AnchorSettings, LogState, verify_log
 from governance.chain import VerifyResult
 from governance.database import (
     create_log_engine,
@@ -27,7 +29,7 @@ from governance.database import (
 )
 from governance.export import ExportFormat, append_eval_item, export
 from governance.migrations import migrate
-from governance.purge import PurgeResult
+from governance.purge import PurgeRefused, PurgeResult
 from governance.records import (
     RATINGS,
     VERDICTS,
@@ -46,6 +48,7 @@ from governance.redact import TextRedactor, redact_answer
 from governance.schema import answers as answers_table
 
 __all__ = [
+    "AnchorError",
     "AnswerFilters",
     "AnswerLog",
     "CitedPassage",
@@ -54,6 +57,7 @@ __all__ = [
     "LogStats",
     "LogUnavailable",
     "LoggedAnswer",
+    "PurgeRefused",
     "PurgeResult",
     "ReviewRecord",
     "UnknownAnswer",
@@ -90,19 +94,33 @@ class AnswerLog:
     """The hash-chained governance log over one database."""
 
     def __init__(
-        self, engine: Engine, *, retention_days: int, redactor: TextRedactor | None = None
+        self,
+        engine: Engine,
+        *,
+        retention_days: int,
+        anchors: AnchorBook,
+        redactor: TextRedactor | None = None,
     ) -> None:
         self._engine = engine
         self.retention_days = retention_days
+        self.anchors = anchors
         self._redactor = redactor
 
     @classmethod
-    def open(cls, settings: Settings, *, redactor: TextRedactor | None = None) -> AnswerLog:
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        redactor: TextRedactor | None = None,
+        anchor: AnchorSettings | None = None,
+    ) -> AnswerLog:
         """Open the log at settings.log_database_url, applying any migrations not yet applied.
 
         With a `redactor`, `record()` redacts the question and answer text itself before writing,
         and feedback reasons and review notes are redacted too; without one the caller must pass
-        text that is already redacted.
+        text that is already redacted. `anchor` says where checkpoints live (default: the
+        SHARECHECK_LOG_ANCHOR_* environment, else data_dir/anchors/); nothing is read there
+        until `verify`, `anchor` or `purge`.
         """
         url = settings.log_database_url
         try:
@@ -114,7 +132,10 @@ class AnswerLog:
         except OperationalError as error:
             engine.dispose()
             raise LogUnavailable(engine.url.render_as_string(), str(error.orig)) from error
-        return cls(engine, retention_days=settings.retention_days, redactor=redactor)
+        anchors = AnchorBook.for_log(settings, anchor)
+        return cls(
+            engine, retention_days=settings.retention_days, anchors=anchors, redactor=redactor
+        )
 
     def close(self) -> None:
         self._engine.dispose()
@@ -244,16 +265,29 @@ class AnswerLog:
         """Append the reviewed question to an eval JSON Lines file; return the item written."""
         return append_eval_item(answer_row, review, path)
 
-    def verify(self) -> VerifyResult:
-        """Re-check the whole hash chain; names the first row that breaks it."""
-        with read_transaction(self._engine) as conn:
-            return chain.verify(conn)
+    def verify(self, reason: str = "verify") -> VerifyResult:
+        """Re-check the whole chain and hold the log to its latest checkpoint; when all is well,
+        write a new checkpoint (`reason` says why: verify, or anchor when scheduled)."""
+        with self.anchors.session() as anchors:
+            with read_transaction(self._engine) as conn:
+                result = verify_log(conn, anchors.reading)
+            if not result.ok:
+                return result
+            written = anchors.append(
+                reason, LogState(result.rows, result.head_id, result.head_hash)
+            )
+        return replace(result, checkpoint=written.seq)
 
     def purge(self, older_than_days: int | None = None) -> PurgeResult:
-        """Delete rows older than the retention period, recording the purge in the chain."""
+        """Delete rows older than the retention period under a checkpoint that allows exactly
+        that, record the purge in the chain, and anchor the result; PurgeRefused when the log
+        does not verify."""
         days = self.retention_days if older_than_days is None else older_than_days
-        with write_transaction(self._engine) as conn:
-            return retention.purge(conn, days)
+        with self.anchors.session() as anchors:
+            with write_transaction(self._engine) as conn:
+                result = retention.purge(conn, days, anchors)
+            anchors.append("purged", result.after)
+        return result
 
     def row_count(self) -> int:
         with read_transaction(self._engine) as conn:

@@ -174,3 +174,125 @@ def _postgres_append_only(conn: Connection) -> None:
             f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
             "FOR EACH STATEMENT EXECUTE FUNCTION sharecheck_log_append_only()"
         )
+
+
+GATE_REFUSED = "purge_gate opens only inside a purge, for the purge row at the head of the chain"
+
+
+@migration
+def m002_anchored_purges(conn: Connection) -> None:
+    """Purge rows name the checkpoint that allowed them; purge_gate opens only for the purge row
+    at the head of the chain, once, lets only rows before that row be deleted, and every opening
+    is kept in purge_gate_log."""
+    conn.exec_driver_sql("ALTER TABLE purges ADD COLUMN checkpoint_seq INTEGER")
+    conn.exec_driver_sql("ALTER TABLE purge_gate ADD COLUMN purge_id INTEGER")
+    metadata = MetaData()
+    Table(
+        "purge_gate_log",
+        metadata,
+        Column("purge_id", Integer, primary_key=True, autoincrement=False),
+        Column("opened_at", String(32), nullable=False),
+    )
+    metadata.create_all(conn)
+    if conn.dialect.name == "postgresql":
+        _postgres_gate(conn)
+    else:
+        _sqlite_gate(conn)
+
+
+def _gate_refusal_condition(new: str) -> str:
+    """SQL true when opening the gate for purge row `new` is not what a purge does."""
+    later = " OR ".join(f"EXISTS (SELECT 1 FROM {t} WHERE id > {new})" for t in CHAINED_TABLES)
+    return (
+        f"{new} IS NULL OR NOT EXISTS (SELECT 1 FROM purges WHERE id = {new}) OR {later} "
+        f"OR EXISTS (SELECT 1 FROM purge_gate_log WHERE purge_id = {new})"
+    )
+
+
+def _sqlite_gate(conn: Connection) -> None:
+    for table in CHAINED_TABLES:
+        conn.exec_driver_sql(f"DROP TRIGGER {table}_no_delete")
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            "WHEN NOT EXISTS (SELECT 1 FROM purge_gate WHERE OLD.id < purge_gate.purge_id) "
+            f"BEGIN SELECT RAISE(ABORT, 'the answer log is append-only: DELETE on {table}'); END"
+        )
+    conn.exec_driver_sql(
+        "CREATE TRIGGER purge_gate_opens_for_a_purge BEFORE INSERT ON purge_gate "
+        f"WHEN {_gate_refusal_condition('NEW.purge_id')} "
+        f"BEGIN SELECT RAISE(ABORT, '{GATE_REFUSED}'); END"
+    )
+    conn.exec_driver_sql(
+        "CREATE TRIGGER purge_gate_logged AFTER INSERT ON purge_gate BEGIN "
+        "INSERT INTO purge_gate_log (purge_id, opened_at) VALUES (NEW.purge_id, NEW.opened_at); "
+        "END"
+    )
+    refusals = [("purge_gate", "UPDATE"), ("purge_gate_log", "UPDATE"), ("purge_gate_log", "DELETE")]
+    for table, operation in refusals:
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'the answer log is append-only: {operation} on {table}'); "
+            "END"
+        )
+
+
+def _postgres_gate(conn: Connection) -> None:
+    conn.execute(
+        text(
+            """
+            CREATE OR REPLACE FUNCTION sharecheck_log_append_only() RETURNS trigger AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' THEN
+                    IF EXISTS (SELECT 1 FROM purge_gate WHERE OLD.id < purge_gate.purge_id) THEN
+                        RETURN OLD;
+                    END IF;
+                END IF;
+                RAISE EXCEPTION 'the answer log is append-only: % on %', TG_OP, TG_TABLE_NAME;
+            END
+            $$ LANGUAGE plpgsql
+            """
+        )
+    )
+    conn.execute(
+        text(
+            f"""
+            CREATE FUNCTION sharecheck_purge_gate_opens() RETURNS trigger AS $$
+            BEGIN
+                IF {_gate_refusal_condition("NEW.purge_id")} THEN
+                    RAISE EXCEPTION '{GATE_REFUSED}';
+                END IF;
+                INSERT INTO purge_gate_log (purge_id, opened_at)
+                    VALUES (NEW.purge_id, NEW.opened_at);
+                RETURN NEW;
+            END
+            $$ LANGUAGE plpgsql
+            """
+        )
+    )
+    conn.execute(
+        text(
+            """
+            CREATE FUNCTION sharecheck_log_refuse() RETURNS trigger AS $$
+            BEGIN
+                RAISE EXCEPTION 'the answer log is append-only: % on %', TG_OP, TG_TABLE_NAME;
+            END
+            $$ LANGUAGE plpgsql
+            """
+        )
+    )
+    conn.exec_driver_sql(
+        "CREATE TRIGGER purge_gate_opens_for_a_purge BEFORE INSERT ON purge_gate "
+        "FOR EACH ROW EXECUTE FUNCTION sharecheck_purge_gate_opens()"
+    )
+    conn.exec_driver_sql(
+        "CREATE TRIGGER purge_gate_no_update BEFORE UPDATE ON purge_gate "
+        "FOR EACH ROW EXECUTE FUNCTION sharecheck_log_refuse()"
+    )
+    conn.exec_driver_sql(
+        "CREATE TRIGGER purge_gate_log_append_only BEFORE UPDATE OR DELETE ON purge_gate_log "
+        "FOR EACH ROW EXECUTE FUNCTION sharecheck_log_refuse()"
+    )
+    conn.exec_driver_sql(
+        "CREATE TRIGGER purge_gate_log_no_truncate BEFORE TRUNCATE ON purge_gate_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION sharecheck_log_refuse()"
+    )

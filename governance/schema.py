@@ -63,8 +63,26 @@ purges = _chained(
     Column("deleted_count", Integer, nullable=False),
     Column("last_deleted_id", Integer, nullable=True),
     Column("last_deleted_hash", String(64), nullable=False),
+    Column("checkpoint_seq", Integer, nullable=True),  # m002: the checkpoint that allowed it
 )
-purge_gate = Table("purge_gate", metadata, Column("opened_at", String(32), nullable=False))
+# Open only inside a purge, for the purge row at the head of the chain (m002); every opening is
+# written to purge_gate_log, which nothing may change.
+purge_gate = Table(
+    "purge_gate",
+    metadata,
+    Column("opened_at", String(32), nullable=False),
+    Column("purge_id", Integer, nullable=True),
+)
+purge_gate_log = Table(
+    "purge_gate_log",
+    metadata,
+    Column("purge_id", Integer, primary_key=True, autoincrement=False),
+    Column("opened_at", String(32), nullable=False),
+)
+
+# Chained columns added by a later migration: rows written before it never had them, so their
+# hash leaves them out while they are NULL.
+ADDED_LATER = frozenset({"checkpoint_seq"})
 
 # Every table in the hash chain, keyed by the kind name that goes into each row's hash.
 CHAINED: dict[str, Table] = {

@@ -11,19 +11,20 @@ import io
 import json
 import multiprocessing
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Connection, delete, select, update
 
 from core.settings import Settings
 from governance import chain
-from governance.database import create_log_engine, write_transaction
-from governance.log import AnswerFilters, AnswerLog, LoggedAnswer, UnknownAnswer
+from governance.database import create_log_engine, read_transaction, write_transaction
+from governance.log import AnswerFilters, AnswerLog, LoggedAnswer, PurgeRefused, UnknownAnswer
 from governance.redact import Redactor, redact_answer
 from governance.samples import sample_answer, write_sample_answers
-from governance.schema import answers
+from governance.schema import CHAINED, answers, purges
 
 RAW_QUESTION = (
     "Mrs Ellison at 14 Beverley Road, HU5 3QT, mobile 07700 900412, is hoarding. "
@@ -35,6 +36,70 @@ RAW_PIECES = (b"Ellison", b"Beverley", b"HU5 3QT", b"900412")
 def stamp(days_ago: float) -> str:
     moment = datetime.now(UTC) - timedelta(days=days_ago)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# --- what an attacker with the database does, on a connection with the triggers out of the way --
+
+
+def chain_only(settings: Settings) -> chain.VerifyResult:
+    """The hash chain checked on its own, as `verify` did before checkpoints."""
+    engine = create_log_engine(settings.log_database_url)
+    try:
+        with read_transaction(engine) as conn:
+            return chain.verify(conn)
+    finally:
+        engine.dispose()
+
+
+def delete_rows(conn: Connection, above: int) -> None:
+    for table in CHAINED.values():
+        conn.execute(delete(table).where(table.c.id > above))
+
+
+def rehash_from(conn: Connection, start_id: int) -> None:
+    """Re-link and re-seal every row from `start_id` on, so the chain checks out again."""
+    prev: str | None = None
+    for row in list(chain.chain_rows(conn)):
+        if row.id >= start_id:
+            content = row.content | {"prev_hash": prev or row.content["prev_hash"]}
+            content["row_hash"] = chain.compute_hash(row.kind, content)
+            table = CHAINED[row.kind]
+            conn.execute(update(table).where(table.c.id == row.id).values(
+                prev_hash=content["prev_hash"], row_hash=content["row_hash"]))
+            prev = content["row_hash"]
+        else:
+            prev = row.content["row_hash"]
+
+
+def delete_and_renumber(conn: Connection, victim: int) -> None:
+    """Remove one row, close the gap in the ids and rehash, as if it had never been."""
+    for table in CHAINED.values():
+        conn.execute(delete(table).where(table.c.id == victim))
+    for row in [r for r in chain.chain_rows(conn) if r.id > victim]:
+        table = CHAINED[row.kind]
+        conn.execute(update(table).where(table.c.id == row.id).values(id=row.id - 1))
+    rehash_from(conn, victim)
+
+
+def sample_content() -> dict[str, Any]:
+    return {"user_id": "u", "role": "staff", "session_id": "s", "question": "Can I share?",
+            "answer_text": "Yes.", "mode": "extractive", "abstained": False, "redacted": False,
+            "citations_json": "[]", "corpus_version": "c", "settings_hash": "abc",
+            "prompt_id": "v1", "elapsed_ms": 1.0}  # fmt: skip
+
+
+def insert_sql(table: str, row: dict[str, Any]) -> str:
+    """An INSERT with the values written out, for the raw driver connection."""
+
+    def literal(value: Any) -> str:
+        if value is None:
+            return "NULL"
+        if isinstance(value, int | float):
+            return str(value)
+        return "'" + str(value).replace("'", "''") + "'"
+
+    values = ", ".join(literal(v) for v in row.values())
+    return f"INSERT INTO {table} ({', '.join(row)}) VALUES ({values})"
 
 
 class AnswerLogContract:
@@ -52,6 +117,10 @@ class AnswerLogContract:
 
     def tamper(self, settings: Settings, sql: str) -> None:
         """Run SQL with the append-only triggers out of the way (an attacker with DBA rights)."""
+        raise NotImplementedError
+
+    def tampered(self, settings: Settings) -> AbstractContextManager[Connection]:
+        """A SQLAlchemy connection with every trigger out of the way, committed on exit."""
         raise NotImplementedError
 
     def stored_bytes(self, settings: Settings) -> bytes:
@@ -257,6 +326,192 @@ class AnswerLogContract:
         self.tamper(settings, f"DELETE FROM answers WHERE id = {kept[0]}")
         result = log.verify()
         assert (result.ok, result.first_bad_id) == (False, kept[0])
+
+    # --- completeness: the log held to checkpoints outside the database -----------------------
+    # Each attack is one a probe got past `verify` before checkpoints existed. The attacker has
+    # the database (triggers out of the way where the attack needs it) but neither the anchor
+    # file nor its key.
+
+    def anchored(self, log: AnswerLog, count: int = 5) -> chain.VerifyResult:
+        """A filled log and the checkpoint a verify wrote for it."""
+        self.fill(log, count)
+        result = log.verify()
+        assert result.ok and result.checkpoint is not None, result.problems
+        return result
+
+    def assert_broken(self, log: AnswerLog, named: str) -> chain.VerifyResult:
+        """verify names the attack, writes no checkpoint, and keeps saying so."""
+        for _ in range(2):
+            result = log.verify()
+            assert not result.ok and result.checkpoint is None
+            assert any(named in problem for problem in result.problems), result.problems
+        return result
+
+    def test_truncating_the_last_rows_is_found(self, log: AnswerLog, settings: Settings) -> None:
+        self.anchored(log)  # rows 1-7
+        with self.tampered(settings) as conn:
+            delete_rows(conn, above=4)
+        assert chain_only(settings).ok  # what the chain alone cannot see
+        result = self.assert_broken(log, "truncated: rows after id 4 are missing")
+        assert result.first_bad_id == 5 and "checkpoint 1" in result.reason
+
+    def test_deleting_every_row_is_found(self, log: AnswerLog, settings: Settings) -> None:
+        self.anchored(log)
+        with self.tampered(settings) as conn:
+            delete_rows(conn, above=0)
+        assert log.row_count() == 0 and chain_only(settings).ok
+        self.assert_broken(log, "truncated: rows after id 0 are missing")
+
+    def test_rewriting_a_row_and_rehashing_after_it_is_found(
+        self, log: AnswerLog, settings: Settings
+    ) -> None:
+        self.anchored(log)
+        with self.tampered(settings) as conn:
+            conn.execute(update(answers).where(answers.c.id == 2).values(answer_text="No."))
+            rehash_from(conn, 2)
+        assert chain_only(settings).ok
+        result = self.assert_broken(log, "rewritten: row 7's hash differs from the anchored head")
+        assert result.first_bad_id == 7
+
+    def test_deleting_renumbering_and_rehashing_is_found(
+        self, log: AnswerLog, settings: Settings
+    ) -> None:
+        self.anchored(log)
+        with self.tampered(settings) as conn:
+            delete_and_renumber(conn, victim=2)
+        assert chain_only(settings).ok and log.row_count() == 6
+        self.assert_broken(log, "truncated: rows after id 6 are missing")
+        with self.tampered(settings) as conn:  # one made-up row puts the count and head id back
+            chain.append(conn, "answer", sample_content())
+        assert chain_only(settings).ok and log.row_count() == 7
+        self.assert_broken(log, "rewritten: row 7's hash differs from the anchored head")
+
+    def test_deleting_recent_rows_under_a_forged_purge_row_is_found(
+        self, log: AnswerLog, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(chain, "utc_now", lambda: stamp(400))
+        self.fill(log, 3)  # rows 1-5, old
+        monkeypatch.undo()
+        self.fill(log, 3)  # rows 6-10, recent
+        real = log.purge(older_than_days=365)  # row 11, authorised by checkpoint 1
+        log.verify()
+        with self.tampered(settings) as conn:  # lose the recent rows, claim a purge did it
+            last = chain.head(conn)
+            delete_rows(conn, above=0)
+            forged = chain.seal("purge", {
+                "older_than_days": 1, "cutoff": stamp(0), "deleted_count": 6,
+                "last_deleted_id": last[0], "last_deleted_hash": last[1],
+                "checkpoint_seq": real.checkpoint,  # a real checkpoint's number, copied
+            }, after=last)  # fmt: skip
+            chain.insert(conn, "purge", forged)
+        assert chain_only(settings).ok and log.row_count() == 1
+        result = self.assert_broken(log, "forged purge row 12: not authorised by any checkpoint")
+        assert result.first_bad_id == 12
+
+    def test_purge_rows_name_the_checkpoint_that_allowed_them(
+        self, log: AnswerLog, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(chain, "utc_now", lambda: stamp(400))
+        self.fill(log, 3)
+        monkeypatch.undo()
+        result = log.purge(older_than_days=365)
+        assert (result.deleted, result.purge_row_id, result.checkpoint) == (5, 6, 1)
+        engine = create_log_engine(settings.log_database_url)
+        with engine.connect() as conn:
+            row = conn.execute(select(purges).where(purges.c.id == 6)).one()
+        engine.dispose()
+        assert row.checkpoint_seq == 1
+        lines = [json.loads(line) for line in log.anchors.path.read_text().splitlines()]
+        assert [line["reason"] for line in lines] == ["purge", "purged"]
+        assert lines[0]["grant"] == {"row_id": 6, "row_hash": row.row_hash, "deleted_count": 5,
+                                     "last_deleted_id": 5}
+        assert (lines[0]["last_id"], lines[1]["last_id"], lines[1]["rows"]) == (5, 6, 1)
+        verified = log.verify()
+        assert verified.ok and verified.anchored_by == 2, verified.problems
+
+    def test_a_log_that_does_not_verify_is_not_purged(
+        self, log: AnswerLog, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(chain, "utc_now", lambda: stamp(400))
+        self.anchored(log)
+        monkeypatch.undo()
+        with self.tampered(settings) as conn:
+            delete_rows(conn, above=5)
+        with pytest.raises(PurgeRefused, match="truncated"):
+            log.purge(older_than_days=365)
+        assert log.row_count() == 5
+        self.assert_broken(log, "truncated: rows after id 5 are missing")
+
+    def test_purge_gate_refuses_direct_inserts(
+        self, log: AnswerLog, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(chain, "utc_now", lambda: stamp(400))
+        self.fill(log, 1)  # rows 1-3, old
+        monkeypatch.undo()
+        log.purge(older_than_days=365)  # row 4 opened the gate: purge_gate_log has a row
+        self.fill(log, 1)  # rows 5-7
+        for sql in (
+            "INSERT INTO purge_gate (opened_at) VALUES ('now')",
+            "INSERT INTO purge_gate (opened_at, purge_id) VALUES ('now', 7)",  # not a purge row
+            "INSERT INTO purge_gate (opened_at, purge_id) VALUES ('now', 4)",  # not the head
+            "INSERT INTO purge_gate (opened_at, purge_id) VALUES ('now', 99)",
+        ):
+            with pytest.raises(Exception, match="purge_gate opens only inside a purge"):
+                self.raw_execute(settings, sql)
+        for sql in ("UPDATE purge_gate_log SET purge_id = 1", "DELETE FROM purge_gate_log"):
+            with pytest.raises(Exception, match="append-only"):
+                self.raw_execute(settings, sql)
+        with pytest.raises(Exception, match="append-only"):
+            self.raw_execute(settings, "DELETE FROM answers WHERE id = 5")
+        assert log.verify().ok and log.row_count() == 4
+
+    def test_a_gate_opened_with_a_forged_purge_row_is_found(
+        self, log: AnswerLog, settings: Settings
+    ) -> None:
+        """An attacker who may insert and delete rows but not touch triggers (no DDL)."""
+        self.anchored(log, 3)  # rows 1-5
+        engine = create_log_engine(settings.log_database_url)
+        with engine.connect() as conn:
+            last = chain.head(conn)
+        engine.dispose()
+        forged = chain.seal("purge", {
+            "older_than_days": 1, "cutoff": stamp(0), "deleted_count": 1, "last_deleted_id": 2,
+            "last_deleted_hash": "0" * 64, "checkpoint_seq": None,
+        }, after=last)  # fmt: skip
+        self.raw_execute(settings, insert_sql("purges", forged))  # appending is allowed
+        self.raw_execute(settings, "INSERT INTO purge_gate (opened_at, purge_id) VALUES ('x', 6)")
+        self.raw_execute(settings, "DELETE FROM answers WHERE id = 2")
+        with pytest.raises(Exception, match="append-only"):
+            self.raw_execute(settings, "DELETE FROM purges WHERE id = 6")  # not before the row
+        self.raw_execute(settings, "DELETE FROM purge_gate")
+        with pytest.raises(Exception, match="purge_gate opens only inside a purge"):
+            self.raw_execute(settings, "INSERT INTO purge_gate (opened_at, purge_id) VALUES "
+                                       "('x', 6)")  # once per purge row
+        result = self.assert_broken(log, "forged purge row 6: not authorised by any checkpoint")
+        assert ("purge_gate opened outside a purge: opened for row 6, which no checkpoint "
+                "authorised") in result.problems
+
+    def test_a_gate_left_open_is_found(self, log: AnswerLog, settings: Settings) -> None:
+        self.anchored(log, 2)
+        self.tamper(settings, "INSERT INTO purge_gate (opened_at) VALUES ('now')")
+        result = self.assert_broken(log, "purge_gate opened outside a purge: 1 row(s) hold it")
+        assert result.first_bad_id is None and chain_only(settings).ok
+
+    def test_purges_keep_verifying_against_their_checkpoints(
+        self, log: AnswerLog, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(chain, "utc_now", lambda: stamp(50))
+        self.anchored(log, 3)
+        log.purge(older_than_days=10)  # everything, including the head the checkpoint anchored
+        for _ in range(2):
+            log.record(sample_answer(), user_id="u", role="staff", session_id="s",
+                       corpus_version="c")
+            log.purge(older_than_days=5)
+            result = log.verify()
+            assert result.ok, result.problems
+        monkeypatch.undo()
+        assert log.purge(older_than_days=400).deleted == 0
+        assert log.verify().ok
 
     # --- personal data ------------------------------------------------------------------------
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection
 
 from core.settings import Settings
 from governance.cli import add_log_commands, run_log_command
+from governance.database import create_log_engine
 from governance.log import AnswerLog, LogUnavailable
 from governance.samples import sample_answer
 from tests.governance.log_contract import AnswerLogContract
@@ -36,6 +40,16 @@ class TestSqliteAnswerLog(AnswerLogContract):
                 conn.execute(f"DROP TRIGGER {name}")
             conn.execute(sql)
 
+    @contextmanager
+    def tampered(self, settings: Settings) -> Iterator[Connection]:
+        self.tamper(settings, "SELECT 1")  # drops every trigger
+        engine = create_log_engine(settings.log_database_url)
+        try:
+            with engine.begin() as conn:
+                yield conn
+        finally:
+            engine.dispose()
+
     def stored_bytes(self, settings: Settings) -> bytes:
         files = [log_path(settings), log_path(settings).with_name("log.sqlite-wal")]
         return b"".join(f.read_bytes() for f in files if f.exists())
@@ -48,7 +62,7 @@ def test_log_lives_under_the_data_dir_in_wal_mode(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "nested" / "log.sqlite") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         migrations = [n for (n,) in conn.execute("SELECT name FROM log_migrations")]
-    assert migrations == ["m001_initial"]
+    assert migrations == ["m001_initial", "m002_anchored_purges"]
 
 
 def test_an_unopenable_log_says_what_to_do(tmp_path: Path) -> None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import Connection
 
 from core.settings import Settings
+from governance.database import create_log_engine
 from tests.governance.log_contract import AnswerLogContract
 
 PG_URL = os.environ.get("SHARECHECK_TEST_PG_URL", "")
@@ -31,6 +34,10 @@ def libpq_url(url: str) -> str:
 def with_schema(url: str, schema: str) -> str:
     joiner = "&" if "?" in url else "?"
     return f"{url}{joiner}options={quote(f'-csearch_path={schema}')}"
+
+
+TRIGGERED = ("answers", "feedback", "reviews", "purges", "purge_gate", "purge_gate_log")
+DISABLE_TRIGGERS = tuple(f"ALTER TABLE {t} DISABLE TRIGGER USER" for t in TRIGGERED)
 
 
 class TestPostgresAnswerLog(AnswerLogContract):
@@ -59,9 +66,18 @@ class TestPostgresAnswerLog(AnswerLogContract):
         self._run(settings, sql)
 
     def tamper(self, settings: Settings, sql: str) -> None:
-        tables = ("answers", "feedback", "reviews", "purges")
-        disable = [f"ALTER TABLE {t} DISABLE TRIGGER USER" for t in tables]
-        self._run(settings, *disable, sql)
+        self._run(settings, *DISABLE_TRIGGERS, sql)
+
+    @contextmanager
+    def tampered(self, settings: Settings) -> Iterator[Connection]:
+        engine = create_log_engine(settings.log_database_url)
+        try:
+            with engine.begin() as conn:
+                for statement in DISABLE_TRIGGERS:
+                    conn.exec_driver_sql(statement)
+                yield conn
+        finally:
+            engine.dispose()
 
     def stored_bytes(self, settings: Settings) -> bytes:
         import psycopg
