@@ -20,6 +20,22 @@ class UnreadableDocument(IngestError):
         self.reason = reason
 
 
+class ReadLimitExceeded(UnreadableDocument):
+    """Reading one file took longer or needed more memory than allowed; the reader was stopped."""
+
+
+class ManifestError(IngestError):
+    """A manifest as a whole cannot be used (unreadable, not YAML, or using aliases); nothing from
+    its folder is ingested until it is fixed."""
+
+    def __init__(self, manifest: str, problem: str, line: int | None = None) -> None:
+        where = f"{manifest} line {line}" if line else manifest
+        super().__init__(f"{where}: {problem}")
+        self.manifest = manifest
+        self.line = line
+        self.problem = problem
+
+
 class StoreLocked(ShareCheckError):
     """Another process is writing the store."""
 

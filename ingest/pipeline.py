@@ -5,15 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from core.context import context_windows
 from core.embedding import Embedder
-from core.errors import IngestError, UnreadableDocument
+from core.errors import UnreadableDocument
 from core.lexical import LexicalIndex
 from core.passage import Passage
 from core.registry import DocumentRecord, DuplicateRecord, Registry
@@ -21,21 +23,24 @@ from core.settings import Settings
 from core.vectorstore import PassageStore
 from ingest.chunking import Chunker, DocumentMeta
 from ingest.cleaning import clean_blocks
+from ingest.discovery import FOLDER_NOTES, SourceFile, Survey, discover, survey
 from ingest.duplicates import Fingerprint, KeptDocuments, Match, fingerprint_of, keep_order
-from ingest.manifest import DocumentEntry, find_manifest, load_manifest
-from ingest.readers import SUPPORTED, Block, RawDocument, read_document
+from ingest.manifest import DocumentEntry, Manifest, find_manifest, read_manifest
+from ingest.readers import Block, RawDocument
+from ingest.sandbox import DocumentReader, ReaderProcess
 from ingest.structure import StructureParser
 from ingest.titles import infer_title
 
+__all__ = ["FOLDER_NOTES", "FileOutcome", "IngestReport", "Ingester", "SourceFile", "discover"]
+
 log = logging.getLogger(__name__)
 
-Status = Literal["added", "updated", "unchanged", "removed", "failed", "duplicate"]
-# Files that describe a corpus folder rather than belong to it.
-FOLDER_NOTES = ("readme", "sources", "changelog", "license", "manifest")
+Status = Literal["added", "updated", "unchanged", "removed", "failed", "duplicate", "skipped"]
 # Bump when reading, structure or chunking change what passages a file gives: every file is then
 # read again on the next ingest instead of being skipped as unchanged. 5: passages carry their
-# type, files their text fingerprint (so stores from before find their duplicates).
-PASSAGE_FORMAT_VERSION = 5
+# type, files their text fingerprint (so stores from before find their duplicates). 6: each
+# passage also has a context vector (core/context.py).
+PASSAGE_FORMAT_VERSION = 6
 # Formats whose lines are hard-wrapped, so lines join into paragraphs.
 WRAPPED = {".pdf", ".txt", ".md", ".markdown", ".doc"}
 
@@ -57,6 +62,9 @@ class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     passages_written: int = 0
     seconds: float = 0.0
+    # Manifest entries that describe no file being ingested, or are wrong in a way that does not
+    # belong to one file (an entry naming no file); problems with a file's own entry are its reason.
+    problems: list[str] = field(default_factory=list)
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -71,17 +79,15 @@ class IngestReport:
         return [o for o in self.outcomes if o.status == "duplicate"]
 
     @property
+    def skipped(self) -> list[FileOutcome]:
+        """Files found but deliberately not read (links, hidden files, folder notes, other types)."""
+        return [o for o in self.outcomes if o.status == "skipped"]
+
+    @property
     def exit_code(self) -> int:
         """0 when every file was handled; 1 when files were offered and none could be ingested."""
-        handled = [o for o in self.outcomes if o.status != "removed"]
+        handled = [o for o in self.outcomes if o.status not in ("removed", "skipped")]
         return 1 if handled and all(o.status == "failed" for o in handled) else 0
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path
-    source: str
-    root: Path
 
 
 Progress = Callable[[int, int, str], None]
@@ -107,26 +113,10 @@ class _Run:
     written: set[str] = field(default_factory=set)  # documents (re)written in this run
 
 
-def discover(roots: list[Path]) -> Iterator[SourceFile]:
-    """Every file under the roots (recursively), sources named relative to their root."""
-    for root in roots:
-        if root.is_file():
-            yield SourceFile(root, root.name, root.parent.resolve())
-            continue
-        if not root.is_dir():
-            raise IngestError(f"{root}: no such file or folder")
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            rel = path.relative_to(root)
-            if any(part.startswith(".") for part in rel.parts):
-                continue
-            if path.stem.lower().startswith(FOLDER_NOTES):
-                continue
-            yield SourceFile(path, rel.as_posix(), root.resolve())
-
-
 def _file_hash(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    # Never through a link: a file swapped for one since it was found fails here.
+    with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -135,32 +125,47 @@ def _file_hash(path: Path) -> str:
 class Ingester:
     """Brings the store in line with the given folders: adds, updates, skips, removes."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, store: PassageStore | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        store: PassageStore | None = None,
+        reader: DocumentReader | None = None,
+    ):
+        """`reader` (closed with the ingester) reads each file; by default a ReaderProcess held
+        to `settings.ingest`'s limits, so no file is parsed in this process."""
         self.settings = settings
         self.embedder = embedder
         self.store = store or PassageStore(settings, embedder)
         self.registry = Registry(settings.registry_path)
+        self.reader = reader or ReaderProcess(settings.ingest)
         self.chunker = Chunker(
             embedder.count_tokens, settings.passage_tokens, settings.passage_overlap_tokens
         )
 
     def close(self) -> None:
+        self.reader.close()
         self.registry.close()
 
     def run(
         self, roots: list[Path], rebuild: bool = False, progress: Progress | None = None
     ) -> IngestReport:
-        """Call under `writer_lock`: one writer at a time."""
+        """Call under `writer_lock`: one writer at a time. The folders and their manifests are
+        read before anything is changed, so a manifest that cannot be used changes nothing."""
         started = time.perf_counter()
+        found = survey(roots)
+        manifests = _manifests(roots)
         if rebuild:
             self.store.delete(sorted(self.store.ids()))
             self.registry.clear()
         self.repair()
-        report = IngestReport()
+        report = IngestReport(problems=_manifest_notes(roots, manifests, found))
+        report.outcomes.extend(FileOutcome(s.source, "skipped", reason=s.reason) for s in found.skipped)
+        report.outcomes.extend(self._remove_missing(roots, found.files))
+        files, clashes = self._claim_sources(found.files)
         # The copy of a document to keep comes first, so its duplicates meet it already stored.
-        files = sorted(discover(roots), key=lambda f: keep_order(f.source))
-        manifests = {f.root: load_manifest(find_manifest(f.root)) for f in files}
-        report.outcomes.extend(self._remove_missing(roots, files))
+        files.sort(key=lambda f: keep_order(f.source))
+        report.outcomes.extend(clashes)
         state = self._start(files, manifests)
         for index, item in enumerate(files):
             if progress:
@@ -178,16 +183,45 @@ class Ingester:
         return report
 
     # -- one file ---------------------------------------------------------------------------
-    def _start(
-        self, files: list[SourceFile], manifests: dict[Path, dict[str, DocumentEntry]]
-    ) -> _Run:
+    def _claim_sources(self, files: list[SourceFile]) -> tuple[list[SourceFile], list[FileOutcome]]:
+        """A source names one file: a file whose name another folder already holds (stored from
+        there, or earlier in this run) is refused, named by its full path, rather than replacing
+        that document."""
+        owners: dict[str, Path] = {}
+        claimed: list[SourceFile] = []
+        refused: list[FileOutcome] = []
+        for item in files:
+            owner = owners.get(item.source) or self._stored_owner(item)
+            if owner is not None and owner != item.root:
+                reason = (
+                    f"{owner} already holds a document named {item.source}; rename this file "
+                    "(each document needs its own name)"
+                )
+                refused.append(FileOutcome(str(item.path), "failed", reason=reason))
+                continue
+            owners[item.source] = item.root
+            claimed.append(item)
+        return claimed, refused
+
+    def _stored_owner(self, item: SourceFile) -> Path | None:
+        """The folder a stored document of this name came from, while its file is still there."""
+        stored = self.registry.document(item.source) or self.registry.duplicate(item.source)
+        if stored is None or Path(stored.root) == item.root:
+            return None
+        return Path(stored.root) if (Path(stored.root) / item.source).is_file() else None
+
+    def _start(self, files: list[SourceFile], manifests: dict[Path, Manifest]) -> _Run:
         """Hash every file, and note which stored documents stand unchanged (the ones a changed
         file is compared with)."""
         checked: dict[str, _Checked] = {}
         failed: dict[str, FileOutcome] = {}
         for item in files:
+            manifest = manifests.get(item.root, Manifest())
+            if refusal := manifest.refusal(item.source):
+                failed[item.source] = FileOutcome(item.source, "failed", reason=refusal)
+                continue
             try:
-                checked[item.source] = self._check(item, manifests[item.root].get(item.source))
+                checked[item.source] = self._check(item, manifest.entries.get(item.source))
             except UnreadableDocument as err:
                 log.warning("%s", err)
                 failed[item.source] = FileOutcome(item.source, "failed", reason=err.reason)
@@ -205,8 +239,6 @@ class Ingester:
 
     def _check(self, item: SourceFile, entry: DocumentEntry | None) -> _Checked:
         limit = self.settings.max_file_mb * 1024 * 1024
-        if item.path.suffix.lower() not in SUPPORTED:
-            raise UnreadableDocument(item.source, f"unsupported format '{item.path.suffix}'")
         if item.path.stat().st_size > limit:
             raise UnreadableDocument(
                 item.source,
@@ -214,7 +246,7 @@ class Ingester:
             )
         doc_hash = _file_hash(item.path)
         meta_hash = hashlib.sha256(
-            f"{doc_hash}{json.dumps(entry.__dict__ if entry else {}, default=str)}"
+            f"{doc_hash}{json.dumps(entry.model_dump() if entry else {}, default=str)}"
             f"{self.settings.passage_tokens}/{self.settings.passage_overlap_tokens}"
             f"/v{PASSAGE_FORMAT_VERSION}".encode()
         ).hexdigest()
@@ -238,7 +270,7 @@ class Ingester:
     def _ingest(self, checked: _Checked, known: bool, state: _Run) -> tuple[FileOutcome, int]:
         """Read a new or changed file, then store it or record it as a stored copy's duplicate."""
         item = checked.item
-        raw = read_document(item.path, item.source)
+        raw = self.reader.read(item.path, item.source)
         blocks = clean_blocks(raw.blocks, raw.paged)
         fingerprint = fingerprint_of("\n".join(b.text for b in blocks))
         matches = state.kept.matches(item.source, fingerprint)
@@ -326,7 +358,8 @@ class Ingester:
         present = self.store.existing([p.id for p in passages])
         shared = self.registry.sources_of(p.id for p in passages if p.id in present)
         fresh = [p for p in passages if not (shared.get(p.id, []) and set(shared[p.id]) - {item.source})]
-        self.store.upsert(fresh)
+        window = dict(zip((p.id for p in passages), context_windows(passages), strict=True))
+        self.store.upsert(fresh, contexts=[window[p.id] for p in fresh])
         self._note_shared(passages, shared, item.source)
         record = DocumentRecord(
             source=item.source, root=str(item.root), doc_hash=meta.doc_hash, meta_hash=meta_hash,
@@ -418,6 +451,32 @@ class Ingester:
         if not force and fresh:
             return
         LexicalIndex.build(self.store.all_passages(), version).save(self.settings.lexical_dir)
+
+
+def _folder_of(root: Path) -> Path:
+    return (root if root.is_dir() else root.parent).resolve()
+
+
+def _manifests(roots: list[Path]) -> dict[Path, Manifest]:
+    """Each root folder's manifest; ManifestError when one cannot be used at all."""
+    return {_folder_of(r): read_manifest(find_manifest(r)) for r in roots if r.exists()}
+
+
+def _manifest_notes(roots: list[Path], manifests: dict[Path, Manifest], found: Survey) -> list[str]:
+    """Manifest problems that are no one file's reason for failing: entries naming no file, or a
+    file that is not in the folder or is not read."""
+    notes: list[str] = []
+    for folder in dict.fromkeys(_folder_of(r) for r in roots if r.is_dir()):
+        manifest = manifests.get(folder, Manifest())
+        present = {f.source for f in found.files if f.root == folder}
+        skipped = {s.source: s.reason for s in found.skipped if s.root == folder}
+        notes.extend(str(p) for p in manifest.problems if p.file not in present)
+        for file in manifest.entries:
+            if file in skipped:
+                notes.append(f"{manifest.label}: entry for {file}: that file is not read ({skipped[file]})")
+            elif file not in present:
+                notes.append(f"{manifest.label}: entry for {file}: no such file in the folder")
+    return notes
 
 
 def _changed(meta_hash: str, root: str, checked: _Checked | None) -> bool:

@@ -11,10 +11,11 @@ from rich.table import Table
 from core.embedding import MiniLMEmbedder
 from core.settings import Settings
 from ingest.lock import writer_lock
-from ingest.pipeline import Ingester, IngestReport, Status
+from ingest.pipeline import FileOutcome, Ingester, IngestReport, Status
+from ingest.sandbox import ReaderProcess
 
 SUMMARY_STATUSES: tuple[Status, ...] = (
-    "added", "updated", "unchanged", "duplicate", "removed", "failed",
+    "added", "updated", "unchanged", "duplicate", "removed", "skipped", "failed",
 )  # fmt: skip
 
 
@@ -41,10 +42,27 @@ def duplicates_table(report: IngestReport) -> Table:
 
 
 def failures_table(report: IngestReport) -> Table:
-    table = Table(title="Files not ingested")
+    return _reasons("Files not ingested", report.failed)
+
+
+def skipped_table(report: IngestReport) -> Table:
+    """Files found but not read on purpose: links, hidden files, folder notes, other types."""
+    return _reasons("Files skipped", report.skipped)
+
+
+def problems_table(report: IngestReport) -> Table:
+    table = Table(title="Manifest problems")
+    table.add_column("problem")
+    for problem in report.problems:
+        table.add_row(problem)
+    return table
+
+
+def _reasons(title: str, outcomes: list[FileOutcome]) -> Table:
+    table = Table(title=title)
     table.add_column("file")
     table.add_column("reason")
-    for outcome in report.failed:
+    for outcome in outcomes:
         table.add_row(outcome.source, outcome.reason)
     return table
 
@@ -54,7 +72,13 @@ def run_with_progress(
 ) -> int:
     console = Console(stderr=True)
     with writer_lock(settings.data_dir, settings.lock_timeout_s):
-        ingester = Ingester(settings, MiniLMEmbedder())
+        reader = ReaderProcess(settings.ingest)
+        reader.start()  # starts while the model loads
+        try:
+            ingester = Ingester(settings, MiniLMEmbedder(), reader=reader)
+        except BaseException:
+            reader.close()
+            raise
         try:
             if if_empty and ingester.store.count() > 0:
                 ingester.refresh_lexical()
@@ -76,6 +100,10 @@ def run_with_progress(
     out.print(summary_table(report))
     if report.duplicates:
         out.print(duplicates_table(report))
+    if report.skipped:
+        out.print(skipped_table(report))
+    if report.problems:
+        out.print(problems_table(report))
     if report.failed:
         out.print(failures_table(report))
     return report.exit_code

@@ -9,7 +9,7 @@ import streamlit as st
 from assistant.service import Assistant
 from core.errors import ShareCheckError, StoreLocked
 from ingest.lock import writer_lock
-from ingest.pipeline import Ingester, IngestReport
+from ingest.pipeline import FileOutcome, Ingester, IngestReport, Status
 from ui import services
 
 
@@ -49,13 +49,23 @@ def ingest_with_progress(
 
 
 def show_report(report: IngestReport) -> None:
-    """What changed, and which files were not read and why."""
-    counts = {s: report.count(s) for s in ("added", "updated", "unchanged", "removed", "failed")}
+    """What changed; which files were not read and why; what is wrong in a manifest."""
+    statuses: tuple[Status, ...] = ("added", "updated", "unchanged", "removed", "skipped", "failed")
+    counts = {s: report.count(s) for s in statuses}
     summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
     st.caption(f"{summary or 'nothing to do'}; {report.passages_written} passages written.")
-    if report.failed:
-        with st.expander(f"{len(report.failed)} file(s) not ingested"):
-            for outcome in report.failed:
+    _listed(f"{len(report.failed)} file(s) not ingested", report.failed)
+    _listed(f"{len(report.skipped)} file(s) skipped", report.skipped)
+    if report.problems:
+        with st.expander(f"{len(report.problems)} manifest problem(s)"):
+            for problem in report.problems:
+                st.markdown(f"- {problem}")
+
+
+def _listed(title: str, outcomes: list[FileOutcome]) -> None:
+    if outcomes:
+        with st.expander(title):
+            for outcome in outcomes:
                 st.markdown(f"- `{outcome.source}`: {outcome.reason}")
 
 

@@ -1,21 +1,25 @@
 """Documents an administrator uploads: files in one folder with a manifest.yaml describing them.
 
 The folder is an ordinary ingest root, so `python -m ingest DATA_DIR/uploads` reads it the same
-way the app does, and a removed file's passages leave the store on the next ingest of the folder.
+way the app does (each file parsed in the ingest's reading process, never in the app's), and a
+removed file's passages leave the store on the next ingest of the folder. The manifest is read
+and its entries checked by the one model ingest uses (`ingest.manifest`).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
-from core.passage import KINDS
-from ingest.manifest import MANIFEST_NAMES
-from ingest.pipeline import FOLDER_NOTES
+from core.errors import ManifestError
+from ingest.discovery import FOLDER_NOTES
+from ingest.manifest import MANIFEST_NAMES, DocumentEntry, read_manifest
 from ingest.readers import SUPPORTED
 
 MANIFEST = MANIFEST_NAMES[0]
@@ -35,16 +39,16 @@ class UploadMeta:
     review_date: date | None = None
 
     def entry(self, file: str) -> dict[str, Any]:
-        if self.kind not in KINDS:
-            raise UploadRefused(f"kind must be one of {', '.join(KINDS)}")
-        found: dict[str, Any] = {"file": file, "kind": self.kind}
-        if self.title.strip():
-            found["title"] = self.title.strip()
-        if self.version.strip():
-            found["version"] = self.version.strip()
-        if self.review_date:
-            found["review_date"] = self.review_date.isoformat()
-        return found
+        """The manifest row for `file`, checked as ingest will check it."""
+        try:
+            entry = DocumentEntry(
+                file=file, title=self.title, kind=self.kind, version=self.version,
+                review_date=self.review_date.isoformat() if self.review_date else "",
+            )  # fmt: skip
+        except ValidationError as err:
+            reasons = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in err.errors())
+            raise UploadRefused(reasons.replace("Value error, ", "")) from None
+        return entry.to_row()
 
 
 def safe_name(name: str) -> str:
@@ -61,17 +65,24 @@ def safe_name(name: str) -> str:
 
 def _load(folder: Path) -> list[dict[str, Any]]:
     path = folder / MANIFEST
-    if not path.is_file():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return list(data.get("documents") or [])
+    try:
+        return read_manifest(path if path.is_file() else None).rows
+    except ManifestError as err:
+        raise UploadRefused(f"{err}; fix or remove that manifest first") from None
+
+
+def _replace(target: Path, content: bytes) -> None:
+    """Write beside the target, then swap it in: a link planted at the target is replaced,
+    never written through."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    tmp.write_bytes(content)
+    os.replace(tmp, target)
 
 
 def _save(folder: Path, entries: list[dict[str, Any]]) -> None:
     text = yaml.safe_dump({"documents": entries}, sort_keys=False, allow_unicode=True)
-    tmp = folder / f".{MANIFEST}.tmp"
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(folder / MANIFEST)
+    _replace(folder / MANIFEST, text.encode("utf-8"))
 
 
 def save_upload(folder: Path, name: str, content: bytes, meta: UploadMeta) -> Path:
@@ -79,20 +90,26 @@ def save_upload(folder: Path, name: str, content: bytes, meta: UploadMeta) -> Pa
     base = safe_name(name)
     entry = meta.entry(base)
     folder.mkdir(parents=True, exist_ok=True)
+    rows = _load(folder)
     target = folder / base
-    target.write_bytes(content)
-    _save(folder, [e for e in _load(folder) if e.get("file") != base] + [entry])
+    _replace(target, content)
+    _save(folder, [e for e in rows if e.get("file") != base] + [entry])
     return target
 
 
 def remove_upload(folder: Path, name: str) -> None:
     """Delete an uploaded file and its manifest entry; ingest the folder after to drop passages."""
     base = safe_name(name)
+    rows = _load(folder)
     (folder / base).unlink(missing_ok=True)
-    _save(folder, [e for e in _load(folder) if e.get("file") != base])
+    _save(folder, [e for e in rows if e.get("file") != base])
 
 
 def uploaded_files(folder: Path) -> list[str]:
     if not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED)
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.is_file() and not p.is_symlink() and p.suffix.lower() in SUPPORTED
+    )

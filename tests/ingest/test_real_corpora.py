@@ -96,7 +96,8 @@ def test_unchanged_shared_corpus_is_skipped(shared_store: Settings, embedder: Mi
         report = ingester.run([SHARED_CORPUS])
         ingester.close()
     assert report.passages_written == 0
-    assert {o.status for o in report.outcomes} <= {"unchanged", "duplicate", "failed"}
+    assert {o.status for o in report.outcomes} <= {"unchanged", "duplicate", "failed", "skipped"}
+    assert all(o.reason for o in report.skipped)  # SOURCES.md, named with why
     assert Registry(shared_store.registry_path).corpus_version()
 
 
