@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import closing
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from assistant.service import Assistant
 from core.passage import KINDS
 from core.registry import DocumentRecord, DuplicateRecord, Registry
 from ui import services
-from ui.auth import require_page
+from ui.auth import current_user, require_page
 from ui.citations import escape_markdown
 from ui.ingest_view import ingest_with_progress, show_report
 from ui.uploads import UploadMeta, UploadRefused, remove_upload, save_upload, uploaded_files
@@ -142,13 +143,39 @@ def reread_all(assistant: Assistant, folder: Path) -> None:
 def admin_tools(assistant: Assistant) -> None:
     folder = services.uploads_dir(services.settings())
     st.subheader("Manage documents")
-    add, remove, reread = st.tabs(["Add", "Remove", "Re-read"])
+    add, remove, reread, held = st.tabs(["Add", "Remove", "Re-read", "Held back"])
     with add:
         upload_form(assistant, folder)
     with remove:
         remove_form(assistant, folder)
     with reread:
         reread_all(assistant, folder)
+    with held:
+        held_back()
+
+
+def held_back() -> None:
+    """Passages that address a reader as a system: never quoted as guidance until an admin who has
+    read them approves them as ordinary text."""
+    parts = services.current()
+    passages = [p for p in parts.store.all_passages() if p.passage_type == "instruction"]
+    if not passages:
+        st.caption("No passage reads as instructions to a system.")
+        return
+    st.caption(
+        "These passages speak to an AI or system (\"ignore previous instructions\", \"you are an "
+        "assistant\"). They stay citable but are never quoted as guidance. Approve one only if it is "
+        "ordinary text of the document."
+    )
+    for passage in passages:
+        with st.container(border=True):
+            st.markdown(f"**{escape_markdown(passage.citation_label())}** ({escape_markdown(passage.source)})")
+            st.markdown(escape_markdown(passage.text))
+            if st.button("Approve as ordinary text", key=f"approve-{passage.id}"):
+                user = current_user()
+                parts.registry.approve(passage.id, user.name if user else "admin")
+                parts.store.update_metadata([replace(passage, passage_type="prose")])
+                st.rerun()
 
 
 def main() -> None:

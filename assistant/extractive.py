@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from assistant.answer import NOT_LEGAL_ADVICE, Answer, Citation, Mode, Turn, Verdict, marker
 from assistant.verdict import Stance, decide, is_decision, speaks_of, stance
+from core.instructions import addresses_a_system
 from core.lexical import tokens
 from core.passage import Passage
 from core.sentences import split_sentences
@@ -137,21 +138,6 @@ def _rarity(sentences: list[set[str]], asked: set[str]) -> dict[str, float]:
             frequency[word] = frequency.get(word, 0) + 1
     total = len(sentences) + 1
     return {w: math.log(1 + total / (1 + frequency.get(w, 0))) for w in set(frequency) | asked}
-
-
-# Text that addresses a reader as a system rather than stating a rule: documents are data, never
-# instructions, so such a sentence is never quoted as guidance (it stays a viewable source).
-_ADDRESSES_A_SYSTEM = re.compile(
-    r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:previous|prior|above|earlier|other)\s+"
-    r"(?:instructions|rules|guidance|prompts?)|\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|"
-    r"chatbot|language\s+model|sharecheck)\b|\bsystem\s+prompt\b|\b(?:tell|inform)\s+(?:all\s+)?"
-    r"(?:staff|users|crews)\s+(?:that\s+)?they\s+can\s+always\b|\balways\s+share\s+everything\b",
-    re.I,
-)
-
-
-def addresses_a_system(text: str) -> bool:
-    return bool(_ADDRESSES_A_SYSTEM.search(text))
 
 
 def _sample_wording(text: str) -> bool:

@@ -19,6 +19,7 @@ PASSAGE_TYPES = (
     "definitions",
     "contents",
     "document_control",
+    "instruction",  # addresses a reader as a system (core/instructions.py): never guidance
 )
 # Between the headings of a section path ("5. Sharing > 5.2 Consent") and after the document title
 # in `Passage.heading`; written by ingest, embedded with the passage, split again to show it.

@@ -40,6 +40,11 @@ CREATE TABLE IF NOT EXISTS fingerprints (
     source TEXT PRIMARY KEY,
     shingles BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS approved_passages (
+    passage_id TEXT PRIMARY KEY,
+    approved_by TEXT NOT NULL,
+    approved_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS duplicates (
     source TEXT PRIMARY KEY,
     root TEXT NOT NULL,
@@ -164,6 +169,27 @@ class Registry:
         with self._transaction():
             for table in ("refs", "documents", "duplicates", "fingerprints"):
                 self.db.execute(f"DELETE FROM {table} WHERE source = ?", (source,))
+
+    def approve(self, passage_id: str, approved_by: str) -> None:
+        """An admin read a passage held back as an instruction and says it is ordinary text."""
+        with self._transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO approved_passages VALUES (?, ?, ?)",
+                (passage_id, approved_by, _now()),
+            )
+
+    def approved(self, passage_ids: Iterable[str]) -> set[str]:
+        """Which of these passages an admin has approved (kept across re-ingests)."""
+        ids = list(passage_ids)
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            rows = self.db.execute(
+                f"SELECT passage_id FROM approved_passages WHERE passage_id IN ({marks})", batch
+            )
+            found |= {row[0] for row in rows}
+        return found
 
     def save_duplicate(self, record: DuplicateRecord, fingerprint: bytes | None = None) -> None:
         """Record a file as a duplicate in one transaction; if it was a document, its row and

@@ -3,6 +3,9 @@
 A pure function of the passage's text and heading path, so the same passage always gets the same
 type. Checked in this order, the first that fits wins:
 
+instruction       text addressing a reader as a system ("ignore previous instructions", "you are
+                  an AI"), core/instructions.py: never quoted as guidance, shown to admins.
+
 contents          contents lines (dotted leaders or a tab before a page number, "3 Partners 5"),
                   or a section headed "Contents".
 document_control  three or more version / owner / author / status / approved-by / review-date
@@ -24,6 +27,8 @@ prose             everything else.
 from __future__ import annotations
 
 import re
+
+from core.instructions import addresses_a_system
 
 # -- contents ---------------------------------------------------------------------------------
 # Lines ending in a page number after a dotted leader or a tab, or "2 Information Sharing 5".
@@ -129,6 +134,8 @@ def classify(text: str, section: str = "", *, table_rows: int = 0) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines:
         return "prose"
+    if addresses_a_system(text):
+        return "instruction"
     units = _units(lines)
     checks = (
         ("contents", lambda: _is_contents(lines, section)),

@@ -279,6 +279,7 @@ class Ingester:
             return self._demote(record, state, fingerprint), 0
         meta = self._meta(item, raw, checked.entry, checked.doc_hash)
         passages = self._passages(blocks, meta, item.path.suffix.lower())
+        passages = self._approved_as_prose(passages)
         if not passages:
             raise UnreadableDocument(item.source, "no text found")
         for match in matches:  # stored copies this file is to be kept before
@@ -327,6 +328,12 @@ class Ingester:
 
     def passages(self, raw: RawDocument, meta: DocumentMeta, suffix: str) -> list[Passage]:
         return self._passages(clean_blocks(raw.blocks, raw.paged), meta, suffix)
+
+    def _approved_as_prose(self, passages: list[Passage]) -> list[Passage]:
+        """Passages typed as instructions that an admin approved stay ordinary text."""
+        held = [p.id for p in passages if p.passage_type == "instruction"]
+        approved = self.registry.approved(held) if held else set()
+        return [replace(p, passage_type="prose") if p.id in approved else p for p in passages]
 
     def _passages(self, blocks: list[Block], meta: DocumentMeta, suffix: str) -> list[Passage]:
         paragraphs = StructureParser(meta.title, wrapped=suffix in WRAPPED).parse(blocks)
