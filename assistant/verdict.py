@@ -230,6 +230,9 @@ _MODALS = frozenset(
     "may might can cannot can't must mustn't shall should shouldn't won't need needs "
     "permitted allowed expected required entitled never only not do does don't".split()
 )
+# What a verb of giving is about when it is not information: "give consent", "give or refuse
+# permission".
+_OF_AGREEMENT = frozenset({"consent", "permission", "agreement", "approval", "evidence"})
 # How far a modal may stand from the verb it governs: "may only be shared", "must not be
 # passed on", "should not normally be given".
 MODAL_REACH = 4
@@ -261,9 +264,11 @@ def speaks_of(sentence: str, actions: set[str]) -> bool:
     for i, word in enumerate(words):
         if word not in _MODALS:
             continue
-        following = words[i + 1 : i + 1 + MODAL_REACH]
-        if any(verb.match(w) for w in following for verb in verbs):
-            return True
+        reach = words[i + 1 : i + 2 + MODAL_REACH]
+        for j, w in enumerate(reach[:MODAL_REACH]):
+            # "may give or refuse consent" is about agreeing, not about passing information on
+            if any(verb.match(w) for verb in verbs) and not _OF_AGREEMENT.intersection(reach[j + 1 : j + 4]):
+                return True
     return False
 
 

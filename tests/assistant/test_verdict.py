@@ -125,3 +125,8 @@ def test_a_limit_is_judgement_not_a_go_ahead() -> None:
     )
     assert stance(gdpr).force == "limit"
     assert decide("SM says keep every old form just in case. can we keep them?", [(gdpr, 0.9)], 0.2)[0] == "depends"
+
+
+def test_giving_consent_is_not_passing_information_on() -> None:
+    sentence = "A young person with sufficient understanding may give or refuse consent for themselves."
+    assert not speaks_of(sentence, {"share"})
