@@ -1,4 +1,5 @@
-"""Review (governance and admin): check logged answers, record verdicts, watch trends and impact."""
+"""Review (governance and admin): check logged answers, record verdicts, publish verified answers,
+watch trends and impact."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from accounts.users import ROLES
-from assistant.answer import Mode, marker
+from assistant.answer import VERDICTS, Mode, marker
 from core.settings import Settings
 from governance.log import (
     AnswerFilters,
@@ -20,6 +21,7 @@ from governance.log import (
     LogStats,
     review_eval_path,
 )
+from governance.verified import VerifiedBank, VerifiedError
 from ui import review, services
 from ui.auth import require_page
 from ui.citations import escape_markdown, inline_code
@@ -173,8 +175,58 @@ def review_form(log: AnswerLog, row: LoggedAnswer, reviewer: str, settings: Sett
     )  # fmt: skip
 
 
+VERDICT_NAMES = {
+    "yes": "Yes", "yes_if": "Yes, if conditions hold", "no": "No",
+    "not_without": "Not without consent or permission", "depends": "It depends",
+    "act_now": "Act now (999)", "info": "Information", "not_covered": "Not covered",
+}  # fmt: skip
+
+
+def _publish(bank: VerifiedBank, log: AnswerLog, row: LoggedAnswer, reviewer: str) -> None:
+    state = st.session_state
+    kept = [c for c in row.citations if c.n in state[f"vcite-{row.id}"]]
+    try:
+        published = review.publish(
+            bank, log, row, verdict=state[f"vverdict-{row.id}"],
+            bottom_line=state[f"vbottom-{row.id}"], kept=kept, reviewer=reviewer,
+        )  # fmt: skip
+    except (VerifiedError, LogError) as error:
+        st.toast(str(error), icon=":material/error:")
+        return
+    st.toast(f"Published as verified answer {published.label()}.", icon=":material/verified:")
+
+
+def publish_form(bank: VerifiedBank, log: AnswerLog, row: LoggedAnswer, reviewer: str) -> None:
+    """Correct the verdict and bottom line and publish them as the verified answer to this
+    question: new questions that mean the same get it first, until a cited document changes."""
+    if row.abstained or not row.citations:
+        return
+    drafted = review.drafted_bottom_line(row.answer_text)
+    if st.toggle("Publish as a verified answer", key=f"vpublish-{row.id}"):
+        with st.form(f"publish-form-{row.id}"):
+            st.selectbox(
+                "Verdict", VERDICTS, index=VERDICTS.index(review.guessed_verdict(drafted)),
+                format_func=VERDICT_NAMES.__getitem__, key=f"vverdict-{row.id}",
+            )  # fmt: skip
+            st.text_area(
+                "Bottom line", value=drafted, key=f"vbottom-{row.id}", height=100,
+                help="At most 60 words; cite sources with their [n] as listed below.",
+            )  # fmt: skip
+            st.multiselect(
+                "Sources it rests on", [c.n for c in row.citations],
+                default=[c.n for c in row.citations if c.cited] or [row.citations[0].n],
+                format_func=lambda n: f"{marker(n)} {next(c.label() for c in row.citations if c.n == n)}",
+                key=f"vcite-{row.id}",
+            )  # fmt: skip
+            st.form_submit_button(
+                "Publish", key=f"publish-{row.id}", on_click=_publish,
+                args=(bank, log, row, reviewer),
+            )  # fmt: skip
+
+
 def answer_list(
-    log: AnswerLog, rows: list[LoggedAnswer], reviewer: str, settings: Settings
+    log: AnswerLog, rows: list[LoggedAnswer], reviewer: str, settings: Settings,
+    bank: VerifiedBank | None = None,
 ) -> None:
     if not rows:
         st.info("No logged answers match these filters.")
@@ -187,6 +239,8 @@ def answer_list(
         with st.expander(answer_label(row)):
             answer_body(row)
             review_form(log, row, reviewer, settings)
+            if bank is not None:
+                publish_form(bank, log, row, reviewer)
 
 
 # --- trends, export, impact -------------------------------------------------------------------
@@ -247,6 +301,69 @@ def impact_section(log: AnswerLog, settings: Settings) -> None:
         )  # fmt: skip
 
 
+def _reapprove(bank: VerifiedBank, settings: Settings, verified_id: int, reviewer: str) -> None:
+    hashes, passage_ids = review.stored_state(settings)
+    try:
+        renewed = bank.reapprove(verified_id, hashes, passage_ids, reviewer)
+    except VerifiedError as error:
+        st.toast(str(error), icon=":material/error:")
+        return
+    st.toast(f"Re-approved {renewed.label()} against the current documents.", icon=":material/check:")
+
+
+def _withdraw(bank: VerifiedBank, verified_id: int, reviewer: str) -> None:
+    try:
+        gone = bank.withdraw(verified_id, reviewer)
+    except VerifiedError as error:
+        st.toast(str(error), icon=":material/error:")
+        return
+    st.toast(f"Withdrew {gone.label()}; it is no longer served.", icon=":material/block:")
+
+
+def verified_impact_section(bank: VerifiedBank, settings: Settings, reviewer: str) -> None:
+    """Verified answers withheld because a cited document changed, with re-approval."""
+    st.markdown("**Verified answers withheld**")
+    st.caption("A verified answer is not served while a document it cites differs from the "
+               "version it was checked on. Check it still holds, then re-approve it against the "
+               "current documents, or withdraw it.")  # fmt: skip
+    found = review.withheld(bank, settings)
+    if not found:
+        st.info("No verified answer is withheld.")
+    for item in found:
+        answer = item.answer
+        tag = " :gray-badge[illustrative]" if answer.illustrative else ""
+        with st.container(border=True):
+            st.markdown(f"**{answer.label()}**{tag} · {escape_markdown(answer.question)}")
+            st.markdown(f"{VERDICT_NAMES.get(answer.verdict, answer.verdict)}: "
+                        f"{escape_markdown(answer.bottom_line)}")  # fmt: skip
+            st.caption("Withheld: " + escape_markdown("; ".join(item.reasons)))
+            approve, withdraw = st.columns(2)
+            approve.button(
+                "Re-approve", key=f"reapprove-{answer.verified_id}", icon=":material/verified:",
+                disabled=not item.reapprovable, on_click=_reapprove,
+                args=(bank, settings, answer.verified_id, reviewer),
+                help="It still holds on the current documents: serve it again.",
+            )  # fmt: skip
+            withdraw.button(
+                "Withdraw", key=f"withdraw-{answer.verified_id}", icon=":material/block:",
+                on_click=_withdraw, args=(bank, answer.verified_id, reviewer),
+            )  # fmt: skip
+    standing = bank.standing()
+    if standing:
+        st.markdown("**Verified answers**")
+        st.dataframe(
+            [{"Verified": a.label(), "Question": a.question, "Verdict": a.verdict,
+              "Reviewed": a.reviewed_on.isoformat(), "By": a.reviewer_id,
+              "Illustrative": a.illustrative} for a in standing],
+            hide_index=True, width="stretch", key="verified-table",
+        )  # fmt: skip
+        st.download_button(
+            "Download verified answers, every version (CSV)", review.verified_csv(bank),
+            file_name=f"sharecheck-verified-{date.today():%Y-%m-%d}.csv", mime="text/csv",
+            icon=":material/download:", key="export-verified",
+        )  # fmt: skip
+
+
 def main() -> None:
     user = require_page("review")
     settings = services.settings()
@@ -256,16 +373,18 @@ def main() -> None:
     except LogError as error:
         st.error(str(error))
         st.stop()
+    bank = review.verified_bank(settings)
     filters = filter_form(cited_sources(log, settings))
     rows = log.answers(filters)
     answers, trends, impact = st.tabs(["Answers", "Trends", "Impact"])
     with answers:
         export_button(log, rows)
-        answer_list(log, rows, user.name, settings)
+        answer_list(log, rows, user.name, settings, bank)
     with trends:
         charts(log.stats(replace(filters, limit=None)))
     with impact:
         impact_section(log, settings)
+        verified_impact_section(bank, settings, user.name)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ from core.settings import Settings
 from core.vectorstore import PassageStore
 from governance.log import AnswerLog
 from governance.redact import Redactor
+from governance.verified import VerifiedBank
+from governance.verified_lookup import VerifiedLookup
 from retrieval.search import HybridSearch
 
 
@@ -43,6 +45,7 @@ class Services:
     redactor: Redactor
     log: AnswerLog | None
     assistant: Assistant
+    verified: VerifiedBank | None = None
 
     def reload(self) -> None:
         """Pick up what an ingest (this process's or another's) wrote."""
@@ -52,6 +55,8 @@ class Services:
         self.registry.close()
         if self.log is not None:
             self.log.close()
+        if self.verified is not None:
+            self.verified.close()
 
     def __enter__(self) -> Self:
         return self
@@ -63,7 +68,8 @@ class Services:
 
 
 def build(settings: Settings, embedder: Embedder | None = None, *, with_log: bool = True) -> Services:
-    """Open the store, registry, search, redactor and (optionally) the log, and wire the Assistant."""
+    """Open the store, registry, search, redactor and (optionally) the log with its verified
+    answers, and wire the Assistant."""
     embedder = embedder or MiniLMEmbedder()
     store = PassageStore(settings, embedder)
     registry = Registry(settings.registry_path)
@@ -71,6 +77,9 @@ def build(settings: Settings, embedder: Embedder | None = None, *, with_log: boo
     redactor = Redactor.from_settings(settings)
     answer_log = AnswerLog.open(settings, redactor=redactor) if with_log else None
     fallback = ExtractiveAnswerer(settings.contacts)
+    # Verified answers live in the log database: without the log (eval, --no-log) none is served.
+    verified = VerifiedBank.open(settings) if with_log else None
+    lookup = VerifiedLookup(verified, embedder, registry.documents, store.get) if verified else None
     assistant = Assistant(
         settings,
         retriever=search,
@@ -80,5 +89,8 @@ def build(settings: Settings, embedder: Embedder | None = None, *, with_log: boo
         fallback=fallback,
         recorder=answer_log,
         redactor=redactor,
+        verified=lookup,
     )
-    return Services(settings, embedder, store, registry, search, redactor, answer_log, assistant)
+    return Services(
+        settings, embedder, store, registry, search, redactor, answer_log, assistant, verified
+    )

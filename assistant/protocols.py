@@ -6,7 +6,7 @@ presidio redactor) are built in `assistant.compose`; everything else sees only t
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer import Answer, Citation, Mode, Turn
 from core.registry import DocumentRecord
@@ -15,7 +15,10 @@ from governance.redact import TextRedactor
 from retrieval.query import SearchQuery
 from retrieval.search import Filters, Hit
 
-__all__ = ["AnswerRecorder", "Answerer", "Library", "Retriever", "TextRedactor"]
+if TYPE_CHECKING:
+    from governance.verified_lookup import VerifiedMatch
+
+__all__ = ["AnswerRecorder", "Answerer", "Library", "Retriever", "TextRedactor", "VerifiedAnswers"]
 
 
 class Retriever(Protocol):
@@ -62,3 +65,12 @@ class Library(Protocol):
     def documents(self) -> list[DocumentRecord]: ...
 
     def corpus_version(self) -> str: ...
+
+
+class VerifiedAnswers(Protocol):
+    """Answers governance reviewed and published, found by what a new question means."""
+
+    def find(self, question: str) -> VerifiedMatch | None:
+        """The verified answer for this redacted question, when one means the same and its
+        documents are unchanged; None otherwise."""
+        ...

@@ -10,13 +10,21 @@ from datetime import date
 
 from assistant.answer import DANGER_LINE, Answer, Citation, Turn
 from assistant.extractive import BOTTOM_LINE_WORDS, ExtractiveAnswerer
-from assistant.protocols import Answerer, AnswerRecorder, Library, Retriever, TextRedactor
+from assistant.protocols import (
+    Answerer,
+    AnswerRecorder,
+    Library,
+    Retriever,
+    TextRedactor,
+    VerifiedAnswers,
+)
 from assistant.scope import in_danger, in_scope
 from core.errors import StoreEmpty
 from core.laws import unknown_laws
 from core.registry import DocumentRecord
 from core.settings import Settings
-from retrieval.query import build_query, expand
+from governance.verified_lookup import to_answer
+from retrieval.query import build_query, expand, is_follow_up
 from retrieval.search import Filters, Hit
 
 log = logging.getLogger(__name__)
@@ -58,6 +66,7 @@ class Assistant:
         fallback: ExtractiveAnswerer,
         recorder: AnswerRecorder | None = None,
         redactor: TextRedactor | None = None,
+        verified: VerifiedAnswers | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
@@ -67,6 +76,7 @@ class Assistant:
         self.fallback = fallback
         self.recorder = recorder
         self.redactor = redactor
+        self.verified = verified
         self._corpus_version = library.corpus_version()
 
     def documents(self) -> list[DocumentRecord]:
@@ -126,6 +136,9 @@ class Assistant:
 
     def _answer(self, question: str, history: list[Turn], filters: Filters | None) -> Answer:
         danger = in_danger(question)
+        verified = self._verified(question, history, filters)
+        if verified is not None:
+            return _act_now(verified) if danger else verified
         hits = self.retrieve(question, history, filters)
         reason = self._abstain_reason(question, history, hits)
         if reason:
@@ -139,6 +152,19 @@ class Assistant:
         if danger:
             answer = _act_now(answer)
         return answer
+
+    def _verified(
+        self, question: str, history: list[Turn], filters: Filters | None
+    ) -> Answer | None:
+        """Governance's verified answer when one answers this very question; never for a
+        follow-up (it means what the earlier turns make it mean) nor outside the filters."""
+        if self.verified is None or (history and is_follow_up(question)):
+            return None
+        self.follow_the_store()
+        match = self.verified.find(question)
+        if match is None or (filters and not all(filters.allows(p) for p in match.passages)):
+            return None
+        return to_answer(question, match, review_warning)
 
     def _abstain_reason(self, question: str, history: list[Turn], hits: list[Hit]) -> str:
         if not hits:

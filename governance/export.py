@@ -7,10 +7,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from assistant.answer import marker
 from governance.records import CitedPassage, LoggedAnswer, ReviewRecord
+
+if TYPE_CHECKING:
+    from governance.verified import VerifiedAnswer, VerifiedCitation
 
 ExportFormat = Literal["csv", "jsonl"]
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection); OWASP's
@@ -106,6 +109,69 @@ def _export_jsonl(rows: Iterable[LoggedAnswer], stream: TextIO) -> int:
         stream.write(json.dumps(asdict(row), default=str, ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+# Verified answers (governance.verified), every version, beside the answers they came from.
+VERIFIED_CSV_COLUMNS = (
+    "verified_id",
+    "version",
+    "action",
+    "created_at",
+    "reviewed_on",
+    "reviewer_id",
+    "answer_id",
+    "illustrative",
+    "question",
+    "verdict",
+    "bottom_line",
+    "citations",
+    "embedder",
+    "content_hash",
+)
+
+
+def export_verified(
+    versions: Iterable[VerifiedAnswer], format: ExportFormat, stream: TextIO
+) -> int:
+    """Write every version of the verified answers as CSV or JSON Lines; return how many.
+
+    The question vectors stay out: they are derived from the question and the embedder named."""
+    if format not in ("csv", "jsonl"):
+        raise ValueError(f"export format must be csv or jsonl, not {format!r}")
+    writer = csv.DictWriter(stream, fieldnames=VERIFIED_CSV_COLUMNS) if format == "csv" else None
+    if writer is not None:
+        writer.writeheader()
+    count = 0
+    for version in versions:
+        row = flat_verified(version)
+        if writer is not None:
+            writer.writerow({column: neutralise(value) for column, value in row.items()})
+        else:
+            row["citations"] = [c.to_json() for c in version.citations]
+            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def flat_verified(version: VerifiedAnswer) -> dict[str, Any]:
+    """One version of a verified answer as a flat mapping of VERIFIED_CSV_COLUMNS."""
+    return {
+        "verified_id": version.verified_id, "version": version.version, "action": version.action,
+        "created_at": version.created_at, "reviewed_on": version.reviewed_on.isoformat(),
+        "reviewer_id": version.reviewer_id, "answer_id": version.answer_id,
+        "illustrative": version.illustrative, "question": version.question,
+        "verdict": version.verdict, "bottom_line": version.bottom_line,
+        "citations": "; ".join(verified_citation_cell(c) for c in version.citations),
+        "embedder": version.embedder, "content_hash": version.content_hash,
+    }  # fmt: skip
+
+
+def verified_citation_cell(cited: VerifiedCitation) -> str:
+    """"[1] Police ISA, clause 5.6 (police-isa.md, passage e36f…, doc 9b1a6f187f30)"."""
+    return (
+        f"{marker(cited.n)} {cited.label()} ({cited.source}, passage {cited.passage_id}, "
+        f"doc {cited.doc_hash[:12]})"
+    )
 
 
 def eval_item(answer: LoggedAnswer, review: ReviewRecord) -> dict[str, Any]:

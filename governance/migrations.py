@@ -18,10 +18,12 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    UniqueConstraint,
     select,
     text,
 )
@@ -296,3 +298,60 @@ def _postgres_gate(conn: Connection) -> None:
         "CREATE TRIGGER purge_gate_log_no_truncate BEFORE TRUNCATE ON purge_gate_log "
         "FOR EACH STATEMENT EXECUTE FUNCTION sharecheck_log_refuse()"
     )
+
+
+@migration
+def m003_verified_answers(conn: Connection) -> None:
+    """Verified answers: each publish, re-approval or withdrawal is a new row (the latest version
+    of a verified_id stands); rows are never changed or deleted, retention purges leave them."""
+    metadata = MetaData()
+    Table(
+        "verified_answers",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("verified_id", Integer, nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("action", String(20), nullable=False),
+        Column("created_at", String(32), nullable=False),
+        Column("reviewer_id", String(200), nullable=False),
+        Column("reviewed_on", String(10), nullable=False),
+        Column("answer_id", Integer, nullable=True),
+        Column("question", Text, nullable=False),
+        Column("embedder", String(100), nullable=False),
+        Column("question_vector", LargeBinary, nullable=False),
+        Column("verdict", String(20), nullable=False),
+        Column("bottom_line", Text, nullable=False),
+        Column("citations_json", Text, nullable=False),
+        Column("illustrative", Boolean, nullable=False),
+        Column("bank_key", String(100), nullable=False),
+        Column("content_hash", String(64), nullable=False),
+        UniqueConstraint("verified_id", "version", name="uq_verified_version"),
+    )
+    metadata.create_all(conn)
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                """
+                CREATE FUNCTION sharecheck_verified_append_only() RETURNS trigger AS $$
+                BEGIN
+                    RAISE EXCEPTION 'verified answers are append-only: % on %', TG_OP, TG_TABLE_NAME;
+                END
+                $$ LANGUAGE plpgsql
+                """
+            )
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER verified_answers_append_only BEFORE UPDATE OR DELETE ON "
+            "verified_answers FOR EACH ROW EXECUTE FUNCTION sharecheck_verified_append_only()"
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER verified_answers_no_truncate BEFORE TRUNCATE ON verified_answers "
+            "FOR EACH STATEMENT EXECUTE FUNCTION sharecheck_verified_append_only()"
+        )
+        return
+    for operation in ("UPDATE", "DELETE"):
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER verified_answers_no_{operation.lower()} BEFORE {operation} ON "
+            "verified_answers BEGIN SELECT RAISE(ABORT, "
+            f"'verified answers are append-only: {operation} on verified_answers'); END"
+        )

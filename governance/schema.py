@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -91,3 +91,27 @@ CHAINED: dict[str, Table] = {
     "review": reviews,
     "purge": purges,
 }
+
+# Verified answers (m003): append-only versions, the latest of each verified_id standing; not in
+# the hash chain (each row seals its own content, governance.verified.seal).
+verified_answers = Table(
+    "verified_answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("verified_id", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("reviewer_id", String(200), nullable=False),
+    Column("reviewed_on", String(10), nullable=False),
+    Column("answer_id", Integer, nullable=True),
+    Column("question", Text, nullable=False),
+    Column("embedder", String(100), nullable=False),
+    Column("question_vector", LargeBinary, nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("bottom_line", Text, nullable=False),
+    Column("citations_json", Text, nullable=False),
+    Column("illustrative", Boolean, nullable=False),
+    Column("bank_key", String(100), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+)

@@ -18,10 +18,12 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from accounts.users import Role
+from core.embedding import HashingEmbedder
 from core.registry import DocumentRecord, Registry
 from core.settings import Settings
 from governance.log import AnswerLog, review_eval_path
 from governance.samples import sample_answer
+from governance.verified import VerifiedBank, VerifiedCitation
 
 AppFor = Callable[..., AppTest]
 PAGE = "app_pages/review.py"
@@ -227,3 +229,66 @@ def test_impact_lists_answers_citing_a_replaced_version(
 def test_with_nothing_logged_the_page_says_so(app_for: AppFor) -> None:
     at = open_review(app_for)
     assert "No logged answers match these filters." in [i.value for i in at.info]
+
+
+# --- verified answers ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow  # publishing embeds the question with the real model
+def test_publishing_a_corrected_answer_makes_it_a_verified_answer(
+    answer_ids: dict[str, int], log: AnswerLog, app_for: AppFor
+) -> None:
+    at = open_review(app_for)
+    answer_id = answer_ids[POLICE]
+    at.toggle(key=f"vpublish-{answer_id}").set_value(True).run()
+    assert at.text_area(key=f"vbottom-{answer_id}").value == "Yes, under 4.2 [1]."
+    at.selectbox(key=f"vverdict-{answer_id}").set_value("not_without")
+    at.text_area(key=f"vbottom-{answer_id}").set_value(
+        "Not without a written DP request form from the police [1] (4.2)."
+    )
+    at.button(key=f"publish-{answer_id}").click().run()
+    assert not at.exception
+    with VerifiedBank.open(Settings()) as bank:
+        (published,) = bank.standing()
+    logged = log.get(answer_id)
+    assert logged is not None
+    assert (published.question, published.verdict, published.reviewer_id, published.answer_id) == (
+        POLICE, "not_without", "test-governance", answer_id
+    )  # fmt: skip
+    assert published.bottom_line == "Not without a written DP request form from the police [1] (4.2)."
+    (cited,) = published.citations
+    assert (cited.source, cited.clause, cited.passage_id, cited.doc_hash) == (
+        "police-isa.md", "4.2", logged.citations[0].passage_id, "h1"
+    )  # fmt: skip
+    assert published.vector.shape == (384,)
+    assert logged.review is not None and logged.review.verdict == "incorrect"
+    assert logged.review.note.startswith("Published as verified answer V1 (version 1)")
+
+
+def test_impact_lists_a_withheld_verified_answer_until_it_is_reapproved(
+    log: AnswerLog, app_for: AppFor
+) -> None:
+    passage_id = sample_answer(2, question=POLICE).citations[0].passage.id
+    with VerifiedBank.open(Settings()) as bank:
+        bank.publish(
+            question=POLICE, vector=HashingEmbedder().embed([POLICE])[0], embedder="hashing",
+            verdict="no", bottom_line="No: ask for a DP request form [1] (4.2).",
+            citations=[VerifiedCitation(1, "police-isa.md", "Police ISA", "4.2", passage_id, "h1")],
+            reviewer_id="gov-1",
+        )  # fmt: skip
+    registry = Registry(Settings().registry_path)
+    registry.save(_document("h1"), {passage_id})
+    registry.save(_document("h2"), {passage_id})  # the document changed; the passage did not
+    registry.close()
+    at = open_review(app_for)
+    assert any("V1 (version 1)" in m.value and POLICE in m.value for m in at.markdown)
+    assert any("police-isa.md changed (checked at h1, now h2)" in c.value for c in at.caption)
+    at.button(key="reapprove-1").click().run()
+    assert not at.exception
+    with VerifiedBank.open(Settings()) as bank:
+        renewed = bank.get(1)
+    assert renewed is not None
+    assert (renewed.version, renewed.citations[0].doc_hash, renewed.reviewer_id) == (
+        2, "h2", "test-governance"
+    )  # fmt: skip
+    assert "No verified answer is withheld." in [i.value for i in at.info]
