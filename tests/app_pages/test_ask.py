@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.llm import LLMAnswerer
-from core.settings import LLMSettings, Settings
+from core.settings import Settings
 from governance.log import AnswerLog
-from tests.fakes import BrokenChatModel
-from ui import services
 from ui.answer_view import REDACTED_NOTICE
-from ui.citations import escape_markdown
 
 pytestmark = pytest.mark.slow
 AppFor = Callable[..., AppTest]
 
 REFERRAL = "Can I refer someone to adult social care without their consent?"
 RISK_TO_LIFE = "Is there a risk to life exception for sharing without consent?"
-LLM_FAILED = (
-    "The LLM answerer failed (ConnectionError: cannot reach http://127.0.0.1:11434); "
-    "this answer was built from the documents without it."
-)
+FELL_BACK = "this answer was built from the documents without it."
 
 
 def ask(at: AppTest, question: str) -> AppTest:
@@ -115,10 +109,19 @@ def test_view_in_document_shows_neighbouring_passages_for_other_formats(
     assert len(at.expander[docx].caption) >= 2  # where it sits, and at least one neighbour
 
 
-def test_an_llm_failure_shows_the_fallback_notice(data_dir: Path, app_for: AppFor) -> None:
-    at = app_for("staff").run()
-    assistant = services.assistant()  # the same cached instance the app is using
-    assistant.answerer = LLMAnswerer(BrokenChatModel(), LLMSettings(), assistant.fallback)
-    ask(at, REFERRAL)
-    assert escape_markdown(LLM_FAILED) in [w.value for w in at.warning]  # its address not a link
-    assert ":blue-badge[1]" in assistant_text(at)
+def test_an_llm_failure_shows_the_fallback_notice(
+    data_dir: Path, app_for: AppFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The LLM option pointed at a server that is not there: a real client, a refused connection."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("SHARECHECK_LLM__ENABLED", "true")
+    monkeypatch.setenv("SHARECHECK_LLM__PROVIDER", "openai")
+    monkeypatch.setenv("SHARECHECK_LLM__MODEL", "nothing-listening")
+    monkeypatch.setenv("SHARECHECK_LLM__BASE_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("SHARECHECK_LLM__TIMEOUT_S", "20")
+    at = ask(app_for("staff").run(), REFERRAL)
+    notices = [w.value for w in at.warning]
+    assert any(n.startswith("The LLM answerer failed (") and n.endswith(FELL_BACK) for n in notices), notices
+    assert re.search(r":blue-badge\[\d+\]", assistant_text(at))
