@@ -33,6 +33,10 @@ def add_log_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
     export.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
     export.add_argument("--since", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
     export.add_argument("--until", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
+    export.add_argument(
+        "--verified", action="store_true",
+        help="write every version of the verified answers instead of the logged answers",
+    )  # fmt: skip
 
 
 def run_log_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -44,7 +48,7 @@ def run_log_command(args: argparse.Namespace, settings: Settings) -> int:
             if args.log_command == "purge":
                 return _purge(log, args.days)
             if args.log_command == "export":
-                return _export(log, args)
+                return _export(log, args, settings)
     except PurgeRefused as refused:
         _print_broken(refused.result)
         print(f"error: {refused}", file=sys.stderr)
@@ -94,7 +98,9 @@ def _purge(log: AnswerLog, days: int | None) -> int:
     return 0
 
 
-def _export(log: AnswerLog, args: argparse.Namespace) -> int:
+def _export(log: AnswerLog, args: argparse.Namespace, settings: Settings) -> int:
+    if args.verified:
+        return _export_verified(args, settings)
     rows = log.answers(AnswerFilters(start=args.since, end=args.until, limit=None))
     if args.out is None:
         count = log.export(rows, args.format, sys.stdout)
@@ -102,4 +108,22 @@ def _export(log: AnswerLog, args: argparse.Namespace) -> int:
         with args.out.open("w", encoding="utf-8", newline="") as stream:
             count = log.export(rows, args.format, stream)
     print(f"exported {count} answers", file=sys.stderr)
+    return 0
+
+
+def _export_verified(args: argparse.Namespace, settings: Settings) -> int:
+    """Verified answers, every version, as governance publishes them alongside the log."""
+    from governance.export import export_verified
+    from governance.verified import VerifiedBank
+
+    bank = VerifiedBank.open(settings)
+    try:
+        if args.out is None:
+            count = export_verified(bank.versions(), args.format, sys.stdout)
+        else:
+            with args.out.open("w", encoding="utf-8", newline="") as stream:
+                count = export_verified(bank.versions(), args.format, stream)
+    finally:
+        bank.close()
+    print(f"exported {count} verified answer versions", file=sys.stderr)
     return 0

@@ -4,6 +4,7 @@ through the ask service on the bundled corpus with the real model."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -327,3 +328,15 @@ def test_a_changed_document_withholds_until_reapproved(
 
 def test_the_bank_is_not_loaded_where_its_documents_are_not(bank: VerifiedBank) -> None:
     assert bank.load_bank(ILLUSTRATIVE_BANK, {"police-isa.md": "other"}, lambda q: (np.ones(3), "e")) == []
+
+
+def test_the_log_cli_exports_verified_answers(bank: VerifiedBank, tmp_path: Path) -> None:
+    from governance.cli import run_log_command
+
+    publish(bank)
+    out = tmp_path / "verified.jsonl"
+    args = argparse.Namespace(
+        log_command="export", format="jsonl", out=out, since=None, until=None, verified=True
+    )
+    assert run_log_command(args, Settings()) == 0
+    assert json.loads(out.read_text().splitlines()[0])["action"] == "published"
