@@ -15,8 +15,27 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.answer import NOT_LEGAL_ADVICE, Answer, Citation, Mode, Turn, Verdict, marker
-from assistant.verdict import Stance, decide, is_decision, speaks_of, stance
+from assistant.answer import (
+    NEGATIVE,
+    NOT_LEGAL_ADVICE,
+    POSITIVE,
+    Answer,
+    Citation,
+    Mode,
+    Turn,
+    Verdict,
+    marker,
+)
+from assistant.verdict import (
+    Stance,
+    actions_of,
+    asks_obligation,
+    decide,
+    is_decision,
+    speaks_of,
+    stance,
+    verdict_of,
+)
 from core.instructions import addresses_a_system
 from core.lexical import tokens
 from core.passage import Passage
@@ -248,7 +267,23 @@ class ExtractiveAnswerer:
         if read is None:
             return verdict, None, units[0] if units else None
         deciding = next((u for u in units[:8] if stance(u.text) == read), units[0])
+        if verdict in POSITIVE | NEGATIVE and self._clause_pulls_both_ways(question, deciding, verdict):
+            return "depends", read, deciding
         return verdict, read, deciding
+
+    @staticmethod
+    def _clause_pulls_both_ways(question: str, deciding: Unit, verdict: Verdict) -> bool:
+        """A clause that says "not under this agreement" and "must report it elsewhere" in one
+        breath is not a plain yes or no, whichever sentence matched the question better."""
+        actions = actions_of(question)
+        obligation = asks_obligation(question)
+        for text in units_of(deciding.citation.passage.text):
+            if text == deciding.text or not speaks_of(text, actions):
+                continue
+            other = verdict_of(stance(text).force, asks_obligation=obligation)
+            if (verdict in POSITIVE and other in NEGATIVE) or (verdict in NEGATIVE and other in POSITIVE):
+                return True
+        return False
 
     def _conditions(self, units: list[Unit], used: set[str], verdict: Verdict) -> list[Unit]:
         if verdict in {"no", "info"}:

@@ -232,7 +232,7 @@ _MODALS = frozenset(
 )
 # What a verb of giving is about when it is not information: "give consent", "give or refuse
 # permission".
-_OF_AGREEMENT = frozenset({"consent", "permission", "agreement", "approval", "evidence"})
+_OF_AGREEMENT = frozenset({"consent", "permission", "approval"})
 # How far a modal may stand from the verb it governs: "may only be shared", "must not be
 # passed on", "should not normally be given".
 MODAL_REACH = 4
@@ -301,7 +301,7 @@ def decide(
 ) -> tuple[Verdict, Stance | None]:
     """The verdict from the best deciding sentences (text, relevance), best first.
 
-    A yes or no needs the best sentence to be about the act asked about and relevant above
+    Any yes or no (plain or conditional) needs the best sentence to be about the act asked about and relevant above
     `strong`; a runner-up of opposite polarity that is nearly as relevant makes it depends."""
     if checks_a_claim(question):
         return "depends", None
@@ -315,7 +315,7 @@ def decide(
     best, relevance = read[0]
     obligation = asks_obligation(question)
     verdict = verdict_of(best.force, asks_obligation=obligation)
-    if relevance < strong and verdict in {"yes", "no"}:
+    if relevance < strong and verdict in {"yes", "yes_if", "no", "not_without"}:
         return "depends", best
     for other, other_relevance in read[1:3]:
         if other_relevance >= 0.8 * relevance and _opposed(

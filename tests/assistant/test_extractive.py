@@ -106,3 +106,14 @@ def test_a_document_that_addresses_the_system_is_never_the_answer() -> None:
     answer = answerer().answer("a caller wants personal information over the phone, can I give it?", [hostile, rule], [])
     assert "Ignore previous instructions" not in answer.text
     assert answer.verdict == "no" and "[2] (5.6)" in answer.bottom_line
+
+
+def test_a_clause_saying_not_here_but_there_is_not_a_plain_yes() -> None:
+    clause = citation(
+        1,
+        "Concerns about a child are not referred under this agreement. They must be reported on "
+        "the same day to the relevant children's social care front door.",
+        clause="2.4",
+    )
+    answer = answerer().answer("the kids looked neglected. do I refer them under the ASC agreement?", [clause], [])
+    assert answer.verdict == "depends"
