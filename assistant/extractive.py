@@ -159,6 +159,15 @@ def _rarity(sentences: list[set[str]], asked: set[str]) -> dict[str, float]:
     return {w: math.log(1 + total / (1 + frequency.get(w, 0))) for w in set(frequency) | asked}
 
 
+# Contact details inside an otherwise prose passage ("Email: a.person@…", "Tel: 01234 …"): a
+# sentence carrying them is a contact line, citable but never the answer.
+_CONTACT_DETAIL = re.compile(
+    r"[\w.+-]+@[\w-]+\.[\w.-]+|\b(?:tel|telephone|phone|mobile|fax|e-?mail)\s*:\s*\S|\btel\.\s*\d|"
+    r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b",
+    re.I,
+)
+
+
 def _sample_wording(text: str) -> bool:
     """A script to read out or a form's wording ("I'd like to pass your details..."): citable,
     never a rule that decides anything."""
@@ -176,7 +185,7 @@ def rank_units(question: str, citations: list[Citation]) -> list[Unit]:
             continue
         for text in units_of(citation.passage.text):
             key = " ".join(text.lower().split())
-            if key in seen or _sample_wording(text) or addresses_a_system(text):
+            if key in seen or _sample_wording(text) or addresses_a_system(text) or _CONTACT_DETAIL.search(text):
                 continue
             seen.add(key)
             drafts.append((text, citation, set(tokens(text))))

@@ -117,3 +117,14 @@ def test_a_clause_saying_not_here_but_there_is_not_a_plain_yes() -> None:
     )
     answer = answerer().answer("the kids looked neglected. do I refer them under the ASC agreement?", [clause], [])
     assert answer.verdict == "depends"
+
+
+def test_a_contact_line_inside_prose_is_never_the_answer() -> None:
+    prose = citation(
+        1,
+        "For advice on the MASH pilot contact the project lead. Email: jo.bloggs@council.example.gov.uk "
+        "Tel: 01632 960123. Partners may share information with the MASH where it is necessary.",
+        clause="4.1",
+    )
+    answer = answerer().answer("can we share information with the MASH?", [prose], [])
+    assert "@" not in answer.bottom_line and "01632" not in answer.bottom_line
