@@ -16,6 +16,8 @@ from assistant.compose import build
 from assistant.service import Assistant
 from core.embedding import MiniLMEmbedder
 from core.settings import Settings
+from eval.metrics import evidence_rank
+from eval.questions import load_questions
 from tests.conftest import PROJECT, SHARED_DEV
 
 AUTHORED = PROJECT / "eval" / "gold" / "shared-authored.jsonl"
@@ -95,19 +97,14 @@ def test_cli_json_contract_reads_questions_from_stdin(bundled_store: Settings) -
     assert rows[1]["abstained"] is True and rows[1]["citations"] == []
 
 
-def _norm(text: str) -> str:
-    text = text.replace("\xad", "").replace("’", "'").replace("“", '"').replace("”", '"')
-    return " ".join(re.sub(r"(\w)-\s+(\w)", r"\1\2", text).lower().split())
-
-
 def _hit_rate(assistant: Assistant, path: Path) -> float:
-    questions = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    answerable = [q for q in questions if q["answerable"]]
+    """Share of answerable questions citing a passage that holds an evidence phrase: the eval's
+    own check (eval.metrics.evidence_rank), so the test and `python -m eval` cannot drift apart."""
+    answerable = [q for q in load_questions(path) if q.answerable]
     hits = 0
     for q in answerable:
-        answer = assistant.ask(q["question"], log_answer=False)
-        cited = [_norm(c.passage.text) for c in answer.citations]
-        hits += any(_norm(ev) in text for ev in q["evidence"] for text in cited)
+        answer = assistant.ask(q.question, log_answer=False)
+        hits += evidence_rank([c.passage.text for c in answer.citations], q.evidence) is not None
     return hits / len(answerable)
 
 
