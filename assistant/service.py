@@ -160,7 +160,6 @@ class Assistant:
         follow-up (it means what the earlier turns make it mean) nor outside the filters."""
         if self.verified is None or (history and is_follow_up(question)):
             return None
-        self.follow_the_store()
         match = self.verified.find(question)
         if match is None or (filters and not all(filters.allows(p) for p in match.passages)):
             return None

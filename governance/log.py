@@ -90,6 +90,21 @@ def review_eval_path(settings: Settings) -> Path:
     return settings.data_dir / "eval" / "gold" / "from-review.jsonl"
 
 
+def open_migrated(url: str) -> Engine:
+    """An engine on the log database with every migration applied; LogUnavailable if it cannot
+    be reached. The one way the log's tables (answers, verified answers) are opened."""
+    try:
+        engine = create_log_engine(url)
+    except OSError as error:
+        raise LogUnavailable(url, str(error)) from error
+    try:
+        migrate(engine)
+    except OperationalError as error:
+        engine.dispose()
+        raise LogUnavailable(engine.url.render_as_string(), str(error.orig)) from error
+    return engine
+
+
 class AnswerLog:
     """The hash-chained governance log over one database."""
 
@@ -122,16 +137,7 @@ class AnswerLog:
         SHARECHECK_LOG_ANCHOR_* environment, else data_dir/anchors/); nothing is read there
         until `verify`, `anchor` or `purge`.
         """
-        url = settings.log_database_url
-        try:
-            engine = create_log_engine(url)
-        except OSError as error:
-            raise LogUnavailable(url, str(error)) from error
-        try:
-            migrate(engine)
-        except OperationalError as error:
-            engine.dispose()
-            raise LogUnavailable(engine.url.render_as_string(), str(error.orig)) from error
+        engine = open_migrated(settings.log_database_url)
         anchors = AnchorBook.for_log(settings, anchor)
         return cls(
             engine, retention_days=settings.retention_days, anchors=anchors, redactor=redactor

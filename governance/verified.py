@@ -22,14 +22,12 @@ from typing import Any, Self
 import numpy as np
 import yaml
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import OperationalError
 
 from assistant.answer import MARKER, VERDICTS, marker
 from core.errors import ShareCheckError
 from core.passage import citation_label
 from core.settings import Settings
-from governance.database import create_log_engine, read_transaction, write_transaction
-from governance.migrations import migrate
+from governance.database import read_transaction, write_transaction
 from governance.schema import verified_answers as table
 
 log = logging.getLogger(__name__)
@@ -166,16 +164,9 @@ class VerifiedBank:
     @classmethod
     def open(cls, settings: Settings) -> VerifiedBank:
         """Open (and migrate) the log database at settings.log_database_url."""
-        from governance.log import LogUnavailable
+        from governance.log import open_migrated
 
-        url = settings.log_database_url
-        engine = create_log_engine(url)
-        try:
-            migrate(engine)
-        except OperationalError as error:
-            engine.dispose()
-            raise LogUnavailable(engine.url.render_as_string(), str(error.orig)) from error
-        return cls(engine)
+        return cls(open_migrated(settings.log_database_url))
 
     def close(self) -> None:
         self._engine.dispose()
