@@ -36,6 +36,7 @@ from assistant.verdict import (
     stance,
     verdict_of,
 )
+from core.contact_details import carries_contact_details
 from core.instructions import addresses_a_system
 from core.lexical import tokens
 from core.passage import Passage
@@ -98,7 +99,7 @@ class Unit:
 
 
 def quotable(passage: Passage) -> bool:
-    return getattr(passage, "passage_type", "prose") in QUOTABLE_TYPES
+    return passage.passage_type in QUOTABLE_TYPES
 
 
 def units_of(text: str) -> list[str]:
@@ -159,15 +160,6 @@ def _rarity(sentences: list[set[str]], asked: set[str]) -> dict[str, float]:
     return {w: math.log(1 + total / (1 + frequency.get(w, 0))) for w in set(frequency) | asked}
 
 
-# Contact details inside an otherwise prose passage ("Email: a.person@…", "Tel: 01234 …"): a
-# sentence carrying them is a contact line, citable but never the answer.
-_CONTACT_DETAIL = re.compile(
-    r"[\w.+-]+@[\w-]+\.[\w.-]+|\b(?:tel|telephone|phone|mobile|fax|e-?mail)\s*:\s*\S|\btel\.\s*\d|"
-    r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b",
-    re.I,
-)
-
-
 def _sample_wording(text: str) -> bool:
     """A script to read out or a form's wording ("I'd like to pass your details..."): citable,
     never a rule that decides anything."""
@@ -185,7 +177,7 @@ def rank_units(question: str, citations: list[Citation]) -> list[Unit]:
             continue
         for text in units_of(citation.passage.text):
             key = " ".join(text.lower().split())
-            if key in seen or _sample_wording(text) or addresses_a_system(text) or _CONTACT_DETAIL.search(text):
+            if key in seen or _sample_wording(text) or addresses_a_system(text) or carries_contact_details(text):
                 continue
             seen.add(key)
             drafts.append((text, citation, set(tokens(text))))

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 
+from core.contact_details import EMAIL, PHONE
 from core.instructions import addresses_a_system
 
 # -- contents ---------------------------------------------------------------------------------
@@ -83,8 +84,6 @@ FORM_MIN_FIELDS = 3
 FORM_MAX_PROSE_SHARE = 0.6
 
 # -- contacts ---------------------------------------------------------------------------------
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(r"(\+44\s?\(?0?\)?\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
 _CONTACT_LABEL = re.compile(
     r"\b(tel|telephone(\s+number)?|phone|mobile|fax|e-?mail(\s+address)?|postal\s+address)"
@@ -203,7 +202,7 @@ def _sentence(line: str) -> bool:
 
 def _contact_signals(unit: str) -> int:
     return sum(
-        len(pattern.findall(unit)) for pattern in (_EMAIL, _PHONE, _POSTCODE, _CONTACT_LABEL)
+        len(pattern.findall(unit)) for pattern in (EMAIL, PHONE, _POSTCODE, _CONTACT_LABEL)
     )
 
 
