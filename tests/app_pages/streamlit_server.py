@@ -34,7 +34,9 @@ def status(url: str) -> int:
 
 
 @contextmanager
-def streamlit_run(script: Path, log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+def streamlit_run(
+    script: Path, log: Path, env: dict[str, str] | None = None, startup_timeout_s: float = STARTUP_TIMEOUT_S
+) -> Iterator[str]:
     """Run `streamlit run script` from the project folder (so .streamlit/config.toml applies);
     yield its base URL once /_stcore/health answers."""
     port = free_port()
@@ -49,7 +51,7 @@ def streamlit_run(script: Path, log: Path, env: dict[str, str] | None = None) ->
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process, log)
+        _wait_healthy(url, process, log, startup_timeout_s)
         yield url
     finally:
         process.terminate()
@@ -60,8 +62,8 @@ def streamlit_run(script: Path, log: Path, env: dict[str, str] | None = None) ->
             process.wait()
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')[-2000:]}")
@@ -71,4 +73,4 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None
         except OSError:
             pass
         time.sleep(0.25)
-    raise RuntimeError(f"streamlit did not answer within {STARTUP_TIMEOUT_S} s")
+    raise RuntimeError(f"streamlit did not answer within {timeout_s} s")

@@ -8,14 +8,9 @@ from `streamlit run` to its first answer. Skips when /usr/bin/chromium is not in
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +22,7 @@ from accounts.users import UserStore
 from core.embedding import Embedder
 from core.settings import Settings
 from core.vectorstore import PassageStore
+from tests.app_pages.streamlit_server import streamlit_run
 
 pytestmark = pytest.mark.browser
 
@@ -50,27 +46,6 @@ PHONE = {"width": 390, "height": 844}
 class Server:
     url: str
     started: float  # perf_counter when `streamlit run` was launched
-    process: subprocess.Popen[bytes]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_healthy(server: Server, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(f"streamlit exited early:\n{log_path.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.25)
-    pytest.fail(f"streamlit did not answer within {STARTUP_TIMEOUT_S} s")
 
 
 @pytest.fixture
@@ -79,29 +54,11 @@ def server(bundled_store: Settings, tmp_path: Path) -> Iterator[Server]:
     data_dir = tmp_path / "data"
     shutil.copytree(bundled_store.data_dir, data_dir, ignore=shutil.ignore_patterns("write.lock*"))
     UserStore(data_dir / "users.sqlite", rounds=4).add(USER, "staff", PASSWORD)
-    port = _free_port()
-    env = {**os.environ, "SHARECHECK_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
-           "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}  # fmt: skip
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    log_path = tmp_path / "streamlit.log"
-    with log_path.open("wb") as log:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=log, stderr=log)
-    running = Server(f"http://127.0.0.1:{port}", started, process)
-    try:
-        _wait_healthy(running, log_path)
-        yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    extra = {"SHARECHECK_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
+             "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}  # fmt: skip
+    started = time.perf_counter()
+    with streamlit_run(PROJECT / "app.py", tmp_path / "streamlit.log", extra, STARTUP_TIMEOUT_S) as url:
+        yield Server(url, started)
 
 
 def _open_in_document(page: Any, citation: Any) -> None:
