@@ -15,13 +15,14 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal, cast
 
 import bcrypt
 
 from accounts.passwords import MAX_PASSWORD_BYTES, check_password
+from accounts.sessions import SessionLog, SessionPolicy, m003_sessions
 from accounts.sign_ins import (
     Clock,
     Method,
@@ -83,7 +84,7 @@ def _m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial, m002_sign_ins]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial, m002_sign_ins, m003_sessions]
 
 
 def normalise_name(name: str) -> str:
@@ -111,6 +112,7 @@ class UserStore:
     def __init__(
         self, path: Path, rounds: int = DEFAULT_ROUNDS,
         policy: ThrottlePolicy | None = None, clock: Clock = utc_now,
+        session_policy: SessionPolicy | None = None,
     ) -> None:  # fmt: skip
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
@@ -120,13 +122,14 @@ class UserStore:
         self._migrate()
         self._decoy: bytes | None = None
         self.sign_ins = SignInLog(self.db, self._transaction, policy, clock)
+        self.sessions = SessionLog(self.db, self._transaction, session_policy, clock)
 
     @classmethod
     def open(
         cls, settings: Settings, rounds: int = DEFAULT_ROUNDS,
         policy: ThrottlePolicy | None = None, clock: Clock = utc_now,
     ) -> UserStore:  # fmt: skip
-        return cls(users_path(settings), rounds, policy, clock)
+        return cls(users_path(settings), rounds, policy, clock, session_policy(settings))
 
     def close(self) -> None:
         self.db.close()
@@ -214,6 +217,7 @@ class UserStore:
             gone = self.db.execute("DELETE FROM users WHERE name = ?", (normalise_name(name),))
         if gone.rowcount == 0:
             raise UnknownUser(normalise_name(name))
+        self.sessions.end_all(normalise_name(name), "account_removed")
 
     def set_password(self, name: str, password: str) -> None:
         hashed = bcrypt.hashpw(
@@ -232,3 +236,10 @@ class UserStore:
 
 def users_path(settings: Settings) -> Path:
     return settings.data_dir / "users.sqlite"
+
+
+def session_policy(settings: Settings) -> SessionPolicy:
+    """How long a sign-in lasts, from SHARECHECK_SESSION__HOURS and __IDLE_MINUTES."""
+    return SessionPolicy(
+        timedelta(hours=settings.session.hours), timedelta(minutes=settings.session.idle_minutes)
+    )

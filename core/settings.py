@@ -93,6 +93,15 @@ class IngestSettings(BaseModel):
     max_text_mb: float = Field(20.0, gt=0)
 
 
+class SessionSettings(BaseModel):
+    """How long a sign-in lasts in a browser (accounts/sessions.py): reloads and bookmarks keep it."""
+
+    # A shift: signed in once at the start, signed out by the end of it at the latest.
+    hours: float = Field(12.0, gt=0)
+    # A session unused this long ends (a station PC left signed in); a crew may not ask for hours.
+    idle_minutes: float = Field(120.0, gt=0)
+
+
 class Settings(BaseSettings):
     """Everything configurable, built once at start and passed to whoever needs it."""
 
@@ -114,6 +123,7 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     llm: LLMSettings = LLMSettings()
     contacts: Contacts = Contacts()
+    session: SessionSettings = SessionSettings()
 
     @model_validator(mode="after")
     def _overlap_below_passage(self) -> Settings:
