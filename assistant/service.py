@@ -10,6 +10,7 @@ from datetime import date
 
 from assistant.answer import DANGER_LINE, Answer, Citation, Turn
 from assistant.extractive import BOTTOM_LINE_WORDS, ExtractiveAnswerer
+from assistant.language import NOT_ENGLISH, is_english
 from assistant.protocols import (
     Answerer,
     AnswerRecorder,
@@ -166,6 +167,8 @@ class Assistant:
         return to_answer(question, match, review_warning)
 
     def _abstain_reason(self, question: str, history: list[Turn], hits: list[Hit]) -> str:
+        if not is_english(question):
+            return NOT_ENGLISH
         if not hits:
             return "nothing in the store matched"
         # Read with abbreviations and everyday subject words expanded: "ASC is shut, who do I

@@ -85,3 +85,13 @@ def test_a_corpus_changed_elsewhere_reloads_the_index_once(tmp_path) -> None:  #
     ask.ask("can I tell the police?", log_answer=False)
     ask.ask("can I tell the police?", log_answer=False)
     assert retriever.reloads == 1
+
+
+def test_a_question_in_another_language_is_told_to_ask_in_english(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    answerer = RecordingAnswerer()
+    ask = assistant(Settings(data_dir=tmp_path), RecordingRetriever(), answerer, Library())
+    answer = ask.ask("A gaf i rannu manylion rhywun gyda'r heddlu heb eu caniatâd?", log_answer=False)
+    assert answer.abstained and answer.verdict == "not_covered"
+    assert "ShareCheck answers questions in English" in answer.text
+    assert "not about sharing" not in answer.text
+    assert not answerer.histories
