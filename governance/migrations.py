@@ -1,4 +1,5 @@
-"""The log's schema as numbered migrations, applied in order on open and recorded by name.
+"""The log's schema as numbered migrations, applied in order on open and recorded by name
+(the runner is core/migrations.py's, shared with the registry and the accounts).
 
 Each migration is frozen: it declares the tables as they were when it was written, so a later
 change to `schema.py` never alters what an old migration does (the simonw/llm pattern).
@@ -7,7 +8,6 @@ change to `schema.py` never alters what an old migration does (the simonw/llm pa
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -24,18 +24,19 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    select,
     text,
 )
 
+from core.migrations import apply_migrations
 from governance.database import write_transaction
 
-Migration = Callable[[Connection], None]
-MIGRATIONS: list[Migration] = []
+MIGRATIONS: list[Callable[[Connection], None]] = []
+# Where the names of the applied migrations are kept (core/migrations.py).
+MIGRATIONS_TABLE = "log_migrations"
 CHAINED_TABLES = ("answers", "feedback", "reviews", "purges")
 
 
-def migration(fn: Migration) -> Migration:
+def migration(fn: Callable[[Connection], None]) -> Callable[[Connection], None]:
     MIGRATIONS.append(fn)
     return fn
 
@@ -43,27 +44,7 @@ def migration(fn: Migration) -> Migration:
 def migrate(engine: Engine) -> list[str]:
     """Apply every migration not yet recorded, under the writer lock; return the names applied."""
     with write_transaction(engine) as conn:
-        record = _migrations_table()
-        record.create(conn, checkfirst=True)
-        done = set(conn.scalars(select(record.c.name)))
-        applied = []
-        for fn in MIGRATIONS:
-            if fn.__name__ in done:
-                continue
-            fn(conn)
-            now = datetime.now(UTC).isoformat()
-            conn.execute(record.insert().values(name=fn.__name__, applied_at=now))
-            applied.append(fn.__name__)
-        return applied
-
-
-def _migrations_table() -> Table:
-    return Table(
-        "log_migrations",
-        MetaData(),
-        Column("name", String(100), primary_key=True),
-        Column("applied_at", String(40), nullable=False),
-    )
+        return apply_migrations(conn, MIGRATIONS, MIGRATIONS_TABLE)
 
 
 def _chained(metadata: MetaData, name: str, *columns: Column[Any] | Index) -> Table:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from core.migrations import apply_migrations
 from core.settings import Settings
 from governance import chain, migrations
 from governance.anchor import AnchorError, AnchorSettings, LogState
@@ -132,10 +133,7 @@ def _write_m001_log(settings: Settings) -> None:
     """Answers 1-3 (old), a purge of 1-2 as m001 did it (row 4), answer 5: a pre-m002 log."""
     engine = create_log_engine(settings.log_database_url)
     with write_transaction(engine) as conn:
-        record = migrations._migrations_table()
-        record.create(conn)
-        migrations.m001_initial(conn)
-        conn.execute(record.insert().values(name="m001_initial", applied_at=stamp(0)))
+        apply_migrations(conn, [migrations.m001_initial], migrations.MIGRATIONS_TABLE)
     with write_transaction(engine) as conn:
         for _ in range(3):
             chain.append(conn, "answer", sample_content())
