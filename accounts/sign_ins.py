@@ -68,30 +68,6 @@ class SignInAttempt:
     method: Method
 
 
-def m002_sign_ins(db: sqlite3.Connection) -> None:
-    """The sign-in record and the lockouts (a migration of accounts/users.py)."""
-    db.execute(
-        "CREATE TABLE sign_ins ("
-        " id INTEGER PRIMARY KEY,"
-        " at TEXT NOT NULL,"
-        " name TEXT NOT NULL,"
-        " address TEXT,"
-        " outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'failed', 'locked')),"
-        " method TEXT NOT NULL DEFAULT 'password')"
-    )
-    db.execute("CREATE INDEX sign_ins_by_name ON sign_ins (name, at)")
-    db.execute("CREATE INDEX sign_ins_by_address ON sign_ins (address, at)")
-    db.execute(
-        "CREATE TABLE lockouts ("
-        " id INTEGER PRIMARY KEY,"
-        " kind TEXT NOT NULL CHECK (kind IN ('account', 'address')),"
-        " key TEXT NOT NULL,"
-        " since TEXT NOT NULL,"
-        " until TEXT NOT NULL)"
-    )
-    db.execute("CREATE INDEX lockouts_by_key ON lockouts (kind, key, until)")
-
-
 class SignInLog:
     """Records attempts and answers whether a name or address is locked, as of `clock()`."""
 

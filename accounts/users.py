@@ -2,8 +2,7 @@
 
 Passwords are never stored or logged, only their bcrypt hashes. Every sign-in attempt is recorded
 beside the accounts, and too many failures lock the name or address (accounts/sign_ins.py). The
-schema is a list of numbered migrations applied on open (the simonw/llm pattern), tracked with
-SQLite's `user_version`.
+schema is numbered migrations applied on open (accounts/migrations.py, the simonw/llm pattern).
 """
 
 from __future__ import annotations
@@ -11,9 +10,6 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,16 +17,11 @@ from typing import Literal, cast
 
 import bcrypt
 
+from accounts.migrations import MIGRATIONS, MIGRATIONS_TABLE
 from accounts.passwords import MAX_PASSWORD_BYTES, check_password
-from accounts.sessions import SessionLog, SessionPolicy, m003_sessions
-from accounts.sign_ins import (
-    Clock,
-    Method,
-    SignInLog,
-    ThrottlePolicy,
-    m002_sign_ins,
-    utc_now,
-)
+from accounts.sessions import SessionLog, SessionPolicy
+from accounts.sign_ins import Clock, Method, SignInLog, ThrottlePolicy, utc_now
+from core.database import SqliteFile
 from core.errors import ShareCheckError
 from core.settings import Settings
 
@@ -74,19 +65,6 @@ class SignInResult:
     locked_until: datetime | None = None
 
 
-def _m001_initial(db: sqlite3.Connection) -> None:
-    db.execute(
-        "CREATE TABLE users ("
-        " name TEXT PRIMARY KEY,"
-        " role TEXT NOT NULL,"
-        " password_hash BLOB NOT NULL,"
-        " created_at TEXT NOT NULL)"
-    )
-
-
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial, m002_sign_ins, m003_sessions]
-
-
 def normalise_name(name: str) -> str:
     """Names are case-insensitive: 'Alice' and 'alice' are one account."""
     return name.strip().lower()
@@ -114,12 +92,11 @@ class UserStore:
         policy: ThrottlePolicy | None = None, clock: Clock = utc_now,
         session_policy: SessionPolicy | None = None,
     ) -> None:  # fmt: skip
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.rounds = rounds
-        self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
-        self._writing = threading.RLock()
-        self._migrate()
+        self.file = SqliteFile(path, MIGRATIONS, MIGRATIONS_TABLE, numbered_by_user_version=True)
+        self.db = self.file.db
+        self._transaction = self.file.write_transaction
         self._decoy: bytes | None = None
         self.sign_ins = SignInLog(self.db, self._transaction, policy, clock)
         self.sessions = SessionLog(self.db, self._transaction, session_policy, clock)
@@ -132,25 +109,7 @@ class UserStore:
         return cls(users_path(settings), rounds, policy, clock, session_policy(settings))
 
     def close(self) -> None:
-        self.db.close()
-
-    def _migrate(self) -> None:
-        with self._transaction():
-            version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
-            for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
-                step(self.db)
-                self.db.execute(f"PRAGMA user_version = {number}")
-
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        with self._writing:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
+        self.file.close()
 
     def add(self, name: str, role: str, password: str) -> User:
         """Create an account; raise UserExists, or ValueError for a bad name, role or password."""

@@ -41,6 +41,20 @@ def apply_migrations(db: Db, migrations: Sequence[Callable[[Db], None]], table: 
     return applied
 
 
+def adopt_user_version(
+    db: sqlite3.Connection, migrations: Sequence[Callable[[sqlite3.Connection], None]], table: str
+) -> None:
+    """A file numbered with SQLite's `PRAGMA user_version` before migrations were recorded by
+    name (the accounts file): its first `user_version` migrations count as applied."""
+    exists = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+    if exists.fetchone() is not None:
+        return
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    apply_migrations(db, [], table)  # creates the table
+    for migration in migrations[:version]:
+        record_migration(db, table, migration.__name__)
+
+
 def applied_migrations(db: sqlite3.Connection | Connection, table: str) -> set[str]:
     return {row[0] for row in _execute(db, f"SELECT name FROM {table}")}
 

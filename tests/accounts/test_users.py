@@ -7,11 +7,12 @@ import io
 import sqlite3
 from pathlib import Path
 
+import bcrypt
 import pytest
 
 from accounts.cli import add_user_commands, run_user_command
+from accounts.migrations import MIGRATIONS, MIGRATIONS_TABLE
 from accounts.users import (
-    MIGRATIONS,
     UnknownUser,
     UserExists,
     UserStore,
@@ -38,7 +39,33 @@ def test_accounts_live_in_users_sqlite_under_the_data_dir(store: UserStore, sett
     store.add("alice", "staff", PASSWORD)
     assert users_path(settings) == settings.data_dir / "users.sqlite"
     with sqlite3.connect(users_path(settings)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        applied = [r[0] for r in db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY name")]
+    assert applied == [m.__name__ for m in MIGRATIONS]
+
+
+@pytest.mark.parametrize("user_version", [2, 3])
+def test_a_file_numbered_by_user_version_upgrades_in_place(
+    settings: Settings, user_version: int
+) -> None:
+    """users.sqlite as the code before named migrations left it (PRAGMA user_version, no
+    account_migrations table): accounts and sign-ins are kept, later migrations applied."""
+    path = users_path(settings)
+    path.parent.mkdir(parents=True)
+    with sqlite3.connect(path) as db:
+        for step in MIGRATIONS[:user_version]:
+            step(db)
+        db.execute(f"PRAGMA user_version = {user_version}")
+        hashed = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(FAST_ROUNDS))
+        db.execute("INSERT INTO users VALUES ('alice', 'governance', ?, '2026-01-01')", (hashed,))
+        db.execute("INSERT INTO sign_ins (at, name, outcome) VALUES ('2026-01-01', 'alice', 'ok')")
+    store = UserStore.open(settings, rounds=FAST_ROUNDS)
+    assert store.authenticate("alice", PASSWORD) is not None
+    assert [a.name for a in store.sign_ins.attempts()] == ["alice"]
+    with sqlite3.connect(path) as db:
+        applied = [r[0] for r in db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY name")]
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert applied == [m.__name__ for m in MIGRATIONS]
+    assert {"users", "sign_ins", "lockouts", "sessions"} <= tables
 
 
 def test_only_a_bcrypt_hash_is_stored(store: UserStore, settings: Settings) -> None:
