@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from governance import redact_ner
-from governance.redact_names import name_spans
+from governance.redact_names import name_spans, with_titles
 from governance.redact_patterns import Span, fixed_shape_spans, nhs_checksum_ok
 from governance.redact_places import place_spans
 
@@ -274,7 +274,7 @@ class Redactor:
                 spans += list(find(layer, text))
             except Exception as error:  # noqa: BLE001 - a redactor must never take the app down
                 log.warning("%s failed on one text, using the other layers for it: %s", name, error)
-        return spans
+        return with_titles(text, spans)
 
     def _found(self, text: str) -> list[Span]:
         # Text redacted once (a logged question) keeps its placeholders: "Mrs [NAME]" stays.

@@ -50,7 +50,9 @@ NAME_CUE = re.compile(
     r"\b(?:called|named|name\s+(?:is|was|as)|name's|names\s+(?:are|were)|known\s+as|goes\s+by"
     r"|calls\s+(?:him|her|them)sel(?:f|ves)|aka|a\.k\.a\.|according\s+to|heard\s+from"
     r"|(?:spoke|speak|speaking|spoken|talked|talk|talking|chatted|chatting)\s+(?:to|with)"
-    r"|names?\s*[:=-])[\s\"'“‘]*$",
+    r"|names?\s*[:=-]|(?:eldest|youngest|oldest|middle\s+one|other\s+one|son|daughter|husband"
+    r"|wife|partner|boyfriend|girlfriend|brother|sister|carer|neighbour|mum|dad|grandson"
+    r"|granddaughter|nephew|niece|lodger|tenant|occupier)\s+(?:is|was|'s))[\s\"'“‘]*$",
     re.IGNORECASE,
 )
 # A date straight after a name is that person's date of birth when its year is at least this many
@@ -246,7 +248,7 @@ class NameFinder:
             return None
         word = self.words[i]
         if word.capitalised:
-            ok = self._name_like(word)
+            ok = self._name_like(word) or self._dated_first_name(i)
         else:
             ok = lower_ok and word.lower_case and self._plain(word)
             ok = ok and self._is_first_name(word) is not None
@@ -254,6 +256,16 @@ class NameFinder:
             return None
         last = self._extend(i)
         return None if self._eponym(last) else (i, last)
+
+    def _dated_first_name(self, i: int) -> bool:
+        """ "Jan Nowak", "May Thompson": a first name that is also a month or day, then a surname
+        that is no everyday word or place."""
+        word, nxt = self.words[i], self._adjacent(i)
+        if word.lower not in DAYS_AND_MONTHS or self._is_first_name(word) is None or nxt is None:
+            return False
+        folded = fold(nxt.text)
+        return self._name_like(nxt) and folded not in self.names.places and (
+            folded in self.names.last or folded not in self.names.common)
 
     def _gap_before(self, i: int) -> str:
         return self.text[self.words[i - 1].end : self.words[i].start] if i > 0 else ""
@@ -265,13 +277,15 @@ class NameFinder:
         if title not in TITLES and title not in RANK_TITLES:
             return None
         nxt = self._adjacent(i)
-        if nxt is None or nxt.lower in ORG_WORDS or nxt.lower in STOPWORDS:
+        if nxt is None:
             return None
-        if len(nxt.text) == 1 and nxt.text.isupper():  # an initial: "Mr J. Bloggs", "Mrs P"
+        if len(nxt.text) == 1 and nxt.text.isupper():  # an initial: "Mr J. Bloggs", "Mrs A Ward"
             after = self._adjacent(i + 1)
             if after is None or not after.capitalised or after.lower in ORG_WORDS:
                 return (i + 1, i + 1)
             return (i + 1, self._title_name_end(i + 2))
+        if nxt.lower in ORG_WORDS or nxt.lower in STOPWORDS:
+            return None
         if nxt.capitalised or nxt.text.isupper():  # "Mrs Patel", "MRS PATEL"
             return (i + 1, self._title_name_end(i + 1))
         strict = title in ("miss", "dr", "prof")
@@ -280,7 +294,17 @@ class NameFinder:
             return None
         if not self._plain(nxt):
             return None
-        return (i + 1, self._extend(i + 1))
+        last = self._extend(i + 1)
+        after = self._adjacent(last) if last == i + 1 else None
+        if after is not None and self._is_first_name(nxt) is not None and self._surname_like(after):
+            last += 1  # "mrs hilda clarkson": after a title and a first name, a surname
+        return (i + 1, last)
+
+    def _surname_like(self, word: Word) -> bool:
+        """A lower-case word that can end a name: a known surname, or no everyday word."""
+        folded = fold(word.text)
+        return word.lower_case and self._plain(word) and len(word.text) > 2 and (
+            folded in self.names.last or folded not in self.names.common)
 
     def _title_name_end(self, i: int) -> int:
         last = i
@@ -359,12 +383,12 @@ class NameFinder:
         if also_word is None or self._after_saint(i) or not self._plain(word):
             return None
         if not word.capitalised:
-            long_enough = word.lower_case and len(word.text) >= MIN_LOWERCASE_NAME
-            if not long_enough or self._after_place(i):
+            if not word.lower_case or len(word.text) < 3 or self._after_place(i):
                 return None
             found = self._name_at(i, lower_ok=True)
-            if found is not None and also_word and found[1] == i:
-                return None  # "grace" or "mark" alone may be a word; "sarah jones" is a name
+            alone = found is not None and found[1] == i
+            if alone and (also_word or len(word.text) < MIN_LOWERCASE_NAME):
+                return None  # "grace", "mark" or "ian" alone may be a word; "ian barker" a name
             return found
         found = self._name_at(i, lower_ok=False)
         if found is None:
@@ -396,3 +420,25 @@ class NameFinder:
 def name_spans(text: str) -> Iterator[Span]:
     """Every NAME span the rules find in `text`, overlapping or not."""
     yield from NameFinder(text, gazetteer()).spans()
+
+
+# The title before a name belongs to the name: "Mrs Ellison" is one span, and so is "mr and mrs
+# singh". Rank titles count only with a capital ("Sgt Iqbal", not "the nurse Precious").
+_TITLE_WORD = (
+    r"(?:(?i:mr|mrs|ms|miss|mx|dr|prof|master)|Sir|Dame|Lord|Lady|Cllr|Councillor|PC|DC|DS|DI"
+    r"|DCI|Sgt|Sergeant|Inspector|Constable|Rev|Revd|Reverend|Father|Sister|Nurse)\.?"
+)
+TITLES_BEFORE = re.compile(
+    rf"(?<![\w'’-]){_TITLE_WORD}\s+(?:(?i:and|&)\s+{_TITLE_WORD}\s+)?$"
+)
+
+
+def with_titles(text: str, spans: list[Span]) -> list[Span]:
+    """Each NAME span widened to take in the title (or "Mr and Mrs") written just before it."""
+    widened = []
+    for span in spans:
+        match = TITLES_BEFORE.search(text, max(0, span.start - 30), span.start)
+        if span.kind == "NAME" and match:
+            span = Span(match.start(), span.end, span.kind)
+        widened.append(span)
+    return widened

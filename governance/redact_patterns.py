@@ -54,6 +54,9 @@ NI_NUMBER = re.compile(
     + r"[\s-]?[A-D]\b",
     re.IGNORECASE,
 )
+# Written in capitals in HMRC's own layout ("QQ 87 65 43 A"), any letters will do: staff copy
+# numbers that break the rules, and nothing else in a question has this shape.
+NI_NUMBER_LAYOUT = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-Z]\b")
 NI_AFTER_CUE = re.compile(
     r"\b(?:N\.?\s?I\.?|NINO|national\s+insurance)(?:\s+(?:number|no\.?|num))?"
     r"[\s:=,.#-]*(?:(?:is|was|of|as)\s+)?"
@@ -84,6 +87,8 @@ DOB_AFTER_CUE = re.compile(
 BORN_IN_YEAR = re.compile(
     r"\b(?:born|d\.?o\.?b\.?)\s*(?:in\s+|:\s*)?((?:19|20)\d{2})\b", re.IGNORECASE
 )
+# "born in 1938 (15/08/1938)": the full date given beside the year.
+DATE_IN_BRACKETS = re.compile(r"\s*\(\s*(" + DATE + r")\s*\)")
 DOB_BEFORE_AGE = re.compile(r"(" + DATE + r")\s*[,(]?\s*(?:aged|age)\s+\d{1,3}\b", re.IGNORECASE)
 
 # Current plates (AB12 CDE), prefix plates (A123 BCD) and suffix plates (ABC 123D). Current plates
@@ -131,13 +136,21 @@ def nhs_numbers(text: str) -> Iterator[Span]:
 
 
 def dates_of_birth(text: str) -> Iterator[Span]:
-    yield from groups(DOB_AFTER_CUE, "DOB", text, 1)
-    yield from groups(BORN_IN_YEAR, "DOB", text, 1)
-    yield from groups(DOB_BEFORE_AGE, "DOB", text, 1)
+    found = [
+        *groups(DOB_AFTER_CUE, "DOB", text, 1),
+        *groups(BORN_IN_YEAR, "DOB", text, 1),
+        *groups(DOB_BEFORE_AGE, "DOB", text, 1),
+    ]
+    for span in found:
+        yield span
+        beside = DATE_IN_BRACKETS.match(text, span.end)
+        if beside:
+            yield Span(span.start, beside.end(), "DOB")
 
 
 def ni_numbers(text: str) -> Iterator[Span]:
     yield from groups(NI_NUMBER, "NI_NUMBER", text)
+    yield from groups(NI_NUMBER_LAYOUT, "NI_NUMBER", text)
     yield from groups(NI_AFTER_CUE, "NI_NUMBER", text, 1)
 
 

@@ -34,6 +34,28 @@ STREET_NAME = re.compile(
     r"|Place|Terrace|Gardens|Walk|Mews|Rise|Parade|Row|Garth|Fold|Croft|Chase|Vale|Boulevard"
     r"|Square|Villas|Wharf|Quay)(?:\s+(?:North|South|East|West))?)\b"
 )
+# "number 12 on Holderness Road", "the end house on Orchard Park", "the flats on Preston Road": a
+# home placed on a street named without a number (estates and parks count here).
+HOME_ON_STREET = re.compile(
+    r"\b((?i:(?:(?:end|corner|last|first|top|bottom|middle|big|old)\s+)?(?:house|houses|flats?"
+    r"|bungalows?|cottages?|terrace|block|maisonettes?|property|properties|caravan)"
+    r"|(?:number|no\.?|num\.?)\s?\d{1,4}[a-z]?)\s+(?:on|in|off|along|down|up)\s+(?:the\s+)?)"
+    rf"((?:{_CAP}\s+){{1,3}}"
+    r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Grove|Place|Terrace"
+    r"|Gardens|Walk|Mews|Rise|Parade|Row|Garth|Fold|Croft|Chase|Vale|Boulevard|Square|Villas"
+    r"|Wharf|Quay|Park|Estate|Green|Hill|View|Bank))\b"
+)
+# What may follow an address and belong to it: ", Skidby", " near Routh", ", Main Street",
+# " caravan site". A capitalised run after a comma or "near"; hyphenated and "upon" names whole.
+_PLACE_RUN = r"[A-Z][a-z'’]+(?:(?:-[a-z]+)*-[A-Z][a-z'’]+|\s+(?:upon|on|le|under)\s+[A-Z][a-z]+)*"
+ADDRESS_TAIL = re.compile(
+    r"(?:\s+(?:caravan|mobile\s+home|holiday)\s+(?:site|park)"
+    rf"|(?:,\s*|\s+(?:near|nr\.?)\s+)({_PLACE_RUN}(?:\s+{_PLACE_RUN}){{0,2}}))"
+)
+NOT_ADDRESS_TAIL = frozenset(
+    "mr mrs ms miss dr can could should would will is are was i we he she they it this that "
+    "the a an and or but if so yes no not please thanks".split()
+)
 # Capitalised words that make "X Court", "X Way", "X Walk" something other than a street.
 NOT_STREET_NAMES = frozenset(
     "crown magistrates magistrates' county family youth high supreme coroner's coroners appeal "
@@ -70,10 +92,21 @@ HOME_AFTER_CUE = re.compile(
     r"|cottage|farm)\s+(?:is\s+)?called)\s+(?:(?:at|in|to|on|into)\s+)?"
     rf"((?:The\s+)?{_CAP}(?:\s+{_CAP}){{0,3}})"
 )
+# "flat 6", "Flat 14b", "plot 34" on a caravan site: a home by its number, wherever it is written.
 FLAT_ALONE = re.compile(
-    r"\b(?:at|from|to|in|outside|into|lives\s+in|living\s+in)\s+(?:the\s+)?"
-    r"((?:flat|apartment|apt)\s+\d{1,4}[a-z]?)\b",
+    r"\b((?:flat|apartment|apt|plot|pitch)\s+(?:no\.?\s?)?\d{1,4}[a-z]?)\b"
+    r"(?![%./:-]?\d|\s*(?:%|per\b|percent|times?\b|hours?\b|mins?\b|minutes?\b|days?\b|weeks?\b"
+    r"|months?\b|years?\b|pounds?\b|quid\b))",
     re.IGNORECASE,
+)
+# "11 The Paddocks", "47 Westgate": a number, then a house row or a one-word street that names a
+# street by its ending.
+_ONE_WORD_STREET = (
+    r"[A-Z][a-z]+(?:gate|side|field|fields|dale|wood|mead|holme|garth|croft|moor|well|ings|brook"
+    r"|lea|leigh|thorpe|ton|way|gardens|bank|hill|green|lands|stones|meadows)"
+)
+NUMBER_THEN_NAME = re.compile(
+    rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:The\s+{_CAP}|{_ONE_WORD_STREET})(?![\w'’-])"
 )
 
 _INSTITUTION_HEAD = (
@@ -111,6 +144,33 @@ PLACE_AFTER_CUE = re.compile(
     rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})"
     r"|\b(?:attends|attending)\s+"
     rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})"
+)
+
+# A named organisation word may be written in capitals: "BAE Systems", "ASDA".
+_ORG = r"[A-Z][A-Za-z'’&]*"
+_ORG_NAME = (
+    rf"(?:(?:St\.?|Saint)\s+)?{_ORG}(?:\s+{_ORG}){{0,2}}"
+    r"(?:\s+(?:site|depot|factory|plant|warehouse|branch|store|yard|offices?)"
+    r"(?:\s+(?:in|at|near)\s+[A-Z][a-z]+(?:-[A-Za-z]+)*)?)?"
+)
+# Where someone is employed, cared for or taught, said by who they deal with there: "his employer,
+# Hull Trains", "a payslip from Arco", "the carer, Michelle from Premier Care", "the school nurse
+# at Malet Lambert", "works nights at the BAE Systems site in Brough".
+ORG_AFTER_PERSON_CUE = re.compile(
+    r"\b(?:(?:employer|employers|agency)(?:\s+(?:is|was))?\s*[,:]?\s+(?:(?:at|is)\s+)?"
+    r"|(?:payslips?|wages|carers?|care\s+workers?|support\s+workers?|nurse|teacher|headteacher"
+    r"|tutor|senco|boss|manager|supervisor)(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?)?"
+    r"\s+(?:from|at|with)\s+"
+    r"|(?:works?|working|worked|employed|job|shifts?)(?:\s+[a-z]+){0,3}?\s+(?:at|for|by)\s+)"
+    rf"(?:the\s+)?({_ORG_NAME})"
+)
+# Public services and the words that name them: never a private employer or care provider here.
+PUBLIC_BODY_WORDS = frozenset(
+    """the a an fire police service services council nhs ambulance rescue army navy social adult
+    adults children's children safeguarding housing mash early help team hospital trust gp
+    authority government department dwp hmrc dvla ico humberside yorkshire age uk mind victim
+    support prevent probation court courts school college university home office control
+    station watch crew i we he she they""".split()
 )
 
 
@@ -158,6 +218,20 @@ def institutions(text: str) -> Iterator[Span]:
         group = 1 if match.group(1) else 2
         if _clean_words(match.group(group), NOT_WORKPLACE_NAMES, skip_last=0):
             yield Span(match.start(group), match.end(group), "SCHOOL_OR_INSTITUTION")
+    yield from organisations_after_cue(text)
+
+
+def organisations_after_cue(text: str) -> Iterator[Span]:
+    from governance.redact_words import TITLES
+
+    for match in ORG_AFTER_PERSON_CUE.finditer(text):
+        found = match.group(1)
+        first = found.split()[0].lower().strip(".")
+        if first in TITLES or not _clean_words(found, PUBLIC_BODY_WORDS, skip_last=0):
+            continue
+        if _only_a_town(found) or found.isupper():
+            continue  # "a carer from Hull": a town; "works for HFRS": most often a public body
+        yield Span(match.start(1), match.end(1), "SCHOOL_OR_INSTITUTION")
 
 
 def homes_after_cue(text: str) -> Iterator[Span]:
@@ -175,13 +249,44 @@ def homes_after_cue(text: str) -> Iterator[Span]:
         yield Span(match.start(1), match.end(1), "ADDRESS")
 
 
-def place_spans(text: str) -> Iterator[Span]:
-    """Every address and institution span, overlapping or not."""
+def homes_on_streets(text: str) -> Iterator[Span]:
+    for match in HOME_ON_STREET.finditer(text):
+        street = match.group(2).split()
+        if street[0].lower() not in NOT_STREET_NAMES and _clean_words(match.group(2),
+                                                                      NOT_STREET_NAMES):
+            yield Span(match.start(1), match.end(2), "ADDRESS")
+
+
+def with_tail(text: str, span: Span) -> Span:
+    """An address widened over the town, street or site written after it: "Rose Cottage, Skidby"."""
+    from governance.redact_words import SERVICE_WORDS, TITLES
+
+    end = span.end
+    for _ in range(3):
+        match = ADDRESS_TAIL.match(text, end)
+        if match is None:
+            break
+        place = (match.group(1) or "").lower().split()
+        if place and (place[0] in NOT_ADDRESS_TAIL | TITLES or set(place) & SERVICE_WORDS):
+            break
+        end = match.end()
+    return Span(span.start, end, span.kind) if end > span.end else span
+
+
+def addresses(text: str) -> Iterator[Span]:
     yield from groups(NUMBERED_ADDRESS, "ADDRESS", text)
+    yield from groups(NUMBER_THEN_NAME, "ADDRESS", text)
     yield from streets(text)
+    yield from homes_on_streets(text)
     yield from house_names(text)
     yield from groups(HOUSE_NUMBER, "ADDRESS", text, 1)
     yield from groups(FLAT_ALONE, "ADDRESS", text, 1)
+
+
+def place_spans(text: str) -> Iterator[Span]:
+    """Every address and institution span, overlapping or not."""
+    for span in addresses(text):
+        yield with_tail(text, span)
     yield from groups(HOSPITAL_FOR_A_PERSON, "SCHOOL_OR_INSTITUTION", text, 1)
     yield from homes_after_cue(text)
     yield from institutions(text)

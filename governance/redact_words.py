@@ -35,7 +35,7 @@ SERVICE_WORDS = frozenset(
     green amber crew commander firefighter watchmanager brigade humberside yorkshire humber
     england wales scotland britain british english government ministry home dvla dwp hmrc ico
     information commissioner commissioner's data protection gdpr dpa act acts law laws article
-    section schedule part paragraph clause regulation regulations chapter annex appendix
+    section schedule part paragraph clause art arts para paras sch regulation regulations chapter annex appendix
     guidance policy agreement isa protocol charter code register form forms report record
     records review inquiry scheme principles guidelines guardian caldicott gillick fraser
     court courts tribunal magistrates crown coroner coroner's probation prison youth offending
