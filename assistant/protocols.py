@@ -28,10 +28,6 @@ class Retriever(Protocol):
         self, query: SearchQuery, k: int | None = None, filters: Filters | None = None
     ) -> list[Hit]: ...
 
-    def known_laws(self) -> frozenset[str] | None:
-        """The laws the stored documents name; None when the index predates that list."""
-        ...
-
     def reload(self) -> None:
         """Pick up what another ingest wrote."""
         ...
@@ -65,6 +61,10 @@ class Library(Protocol):
     def documents(self) -> list[DocumentRecord]: ...
 
     def corpus_version(self) -> str: ...
+
+    def known_laws(self) -> frozenset[str] | None:
+        """The laws the stored documents name; None while some document's are not collected."""
+        ...
 
 
 class VerifiedAnswers(Protocol):

@@ -176,7 +176,7 @@ class Assistant:
         context = expand(" ".join([t.question for t in history[-1:]] + [question]), phrasing=False)
         if not in_scope(context):
             return "it is not about sharing people's information"
-        laws = self.retriever.known_laws()
+        laws = self.library.known_laws()
         unknown = unknown_laws(question, laws) if laws is not None else []
         if unknown:
             return f"they do not mention the {_title(unknown[0])}"

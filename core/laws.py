@@ -2,8 +2,9 @@
 
 ShareCheck answers from its documents only. A question about a law none of them names cannot be
 answered from them, however close the nearest passage sounds ("does the Data (Use and Access)
-Act let us..."), so the names the documents use are collected at ingest and a question naming
-another is declined with the law's name (assistant/service.py).
+Act let us..."), so the names each document uses are collected at ingest and kept with it in the
+registry (core/registry.py), and a question naming another is declined with the law's name
+(assistant/service.py).
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ def law_names(text: str) -> set[str]:
         if len(words) >= 2:
             found.add(" ".join(words))
     return found
+
+
+def laws_named(texts: Iterable[str]) -> set[str]:
+    """The laws any of these texts (a document's passages) names."""
+    return {name for text in texts for name in law_names(text)}
 
 
 def unknown_laws(question: str, known: Iterable[str]) -> list[str]:

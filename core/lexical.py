@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-from core.laws import law_names
 from core.passage import Passage
 
 log = logging.getLogger(__name__)
@@ -62,15 +61,10 @@ def passage_tokens(passage: Passage) -> list[str]:
 class LexicalIndex:
     """BM25 over passage tokens; `score` gives one query's score for every passage."""
 
-    def __init__(
-        self, ids: list[str], retriever: object, version: str, laws: frozenset[str] | None = None
-    ) -> None:
+    def __init__(self, ids: list[str], retriever: object, version: str) -> None:
         self.ids = ids
         self.retriever = retriever
         self.version = version
-        # The laws the passages name (core/laws.py); None for an index built before they were
-        # collected, which the next ingest rebuilds.
-        self.laws = laws
         self._position: dict[str, int] | None = None
 
     @classmethod
@@ -80,8 +74,7 @@ class LexicalIndex:
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         if items:
             retriever.index([passage_tokens(p) for p in items], show_progress=False)
-        laws = frozenset(name for p in items for name in law_names(p.text))
-        return cls([p.id for p in items], retriever, version, laws)
+        return cls([p.id for p in items], retriever, version)
 
     def save(self, folder: Path) -> None:
         """Write beside the store atomically: a reader sees the old index or the new, never half."""
@@ -90,8 +83,7 @@ class LexicalIndex:
         staging.mkdir(parents=True)
         if self.ids:
             self.retriever.save(str(staging), show_progress=False)  # type: ignore[attr-defined]
-        laws = None if self.laws is None else sorted(self.laws)
-        meta = {"version": self.version, "ids": self.ids, "laws": laws}
+        meta = {"version": self.version, "ids": self.ids}
         (staging / "ids.json").write_text(json.dumps(meta))
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -110,10 +102,7 @@ class LexicalIndex:
         retriever = (
             bm25s.BM25.load(str(folder), show_progress=False) if meta["ids"] else bm25s.BM25()
         )
-        laws = meta.get("laws")
-        return cls(
-            meta["ids"], retriever, meta["version"], None if laws is None else frozenset(laws)
-        )
+        return cls(meta["ids"], retriever, meta["version"])
 
     def score(self, query_tokens: list[str]) -> LexicalScores:
         """BM25 scores of every passage for the query, computed once for both the candidates

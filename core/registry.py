@@ -1,16 +1,22 @@
-"""Which documents are in the store, at which hash, and which passages each one holds (SQLite)."""
+"""Which documents are in the store, at which hash, which passages each one holds, and what
+each document is known to say (the laws it names): one SQLite file, its schema as numbered
+migrations (core/migrations.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-_SCHEMA = """
+from core.database import SqliteFile
+
+# The schema as it was before migrations were numbered: `IF NOT EXISTS` throughout, so a registry
+# written by that code takes m001 as already done and keeps every row.
+_M001_SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     source TEXT PRIMARY KEY,
     root TEXT NOT NULL,
@@ -56,6 +62,27 @@ CREATE TABLE IF NOT EXISTS duplicates (
 """
 
 
+def m001_initial(db: sqlite3.Connection) -> None:
+    for statement in _M001_SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def m002_document_laws(db: sqlite3.Connection) -> None:
+    """The laws each document names (core/laws.py), as a JSON list; NULL until collected, which
+    the next ingest does from the document's stored passages."""
+    db.execute("ALTER TABLE documents ADD COLUMN laws TEXT")
+
+
+# Append new migrations at the end; never change one that has shipped.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_document_laws]
+MIGRATIONS_TABLE = "registry_migrations"
+_DOCUMENT_COLUMNS = (
+    "source, root, doc_hash, meta_hash, title, kind, version, effective_date, review_date,"
+    " parties, passages, ingested_at, laws"
+)
+
+
 @dataclass(frozen=True)
 class DocumentRecord:
     """One ingested document as the Library page and the answer log see it."""
@@ -72,6 +99,8 @@ class DocumentRecord:
     parties: tuple[str, ...]
     passages: int
     ingested_at: str
+    # The laws the document names, lower case (core/laws.py); None until they are collected.
+    laws: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,30 +119,41 @@ class Registry:
     """The ingest bookkeeping beside the vector store; one transaction per document change."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Streamlit runs each rerun on its own thread; writes are serialised by the writer lock.
-        self.db = sqlite3.connect(
-            str(path), timeout=30, isolation_level=None, check_same_thread=False
-        )
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(_SCHEMA)
+        # Different processes write through the ingest writer lock (ingest/lock.py).
+        self.file = SqliteFile(path, MIGRATIONS, MIGRATIONS_TABLE, wal=True)
+        self.db = self.file.db
+        self._transaction = self.file.write_transaction
 
     def close(self) -> None:
-        self.db.close()
+        self.file.close()
 
     def documents(self) -> list[DocumentRecord]:
-        rows = self.db.execute(
-            "SELECT source, root, doc_hash, meta_hash, title, kind, version, effective_date,"
-            " review_date, parties, passages, ingested_at FROM documents ORDER BY source"
-        ).fetchall()
+        rows = self.db.execute(f"SELECT {_DOCUMENT_COLUMNS} FROM documents ORDER BY source")
         return [
             DocumentRecord(
                 source=r[0], root=r[1], doc_hash=r[2], meta_hash=r[3], title=r[4], kind=r[5],
                 version=r[6], effective_date=r[7], review_date=r[8],
                 parties=tuple(json.loads(r[9])), passages=r[10], ingested_at=r[11],
+                laws=None if r[12] is None else tuple(json.loads(r[12])),
             )  # fmt: skip
-            for r in rows
+            for r in rows.fetchall()
         ]
+
+    def known_laws(self) -> frozenset[str] | None:
+        """The laws the stored documents name; None while any document's are not collected."""
+        named: set[str] = set()
+        for (laws,) in self.db.execute("SELECT laws FROM documents"):
+            if laws is None:
+                return None
+            named.update(json.loads(laws))
+        return frozenset(named)
+
+    def set_laws(self, source: str, laws: Iterable[str]) -> None:
+        """Record the laws a stored document names (collected for a row written before laws were)."""
+        with self._transaction():
+            self.db.execute(
+                "UPDATE documents SET laws = ? WHERE source = ?", (_laws_json(laws), source)
+            )
 
     def document(self, source: str) -> DocumentRecord | None:
         return next((d for d in self.documents() if d.source == source), None)
@@ -155,12 +195,13 @@ class Registry:
                 "INSERT INTO refs VALUES (?, ?)", [(pid, record.source) for pid in passage_ids]
             )
             self.db.execute(
-                "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT OR REPLACE INTO documents ({_DOCUMENT_COLUMNS})"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     record.source, record.root, record.doc_hash, record.meta_hash,
                     record.title, record.kind, record.version, record.effective_date,
                     record.review_date, json.dumps(list(record.parties)), record.passages,
-                    record.ingested_at,
+                    record.ingested_at, None if record.laws is None else _laws_json(record.laws),
                 ),
             )  # fmt: skip
 
@@ -250,19 +291,9 @@ class Registry:
         hashes = sorted(f"{d.source}:{d.doc_hash}" for d in self.documents())
         return hashlib.sha256("\n".join(hashes).encode()).hexdigest()[:16]
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self.db)
 
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+def _laws_json(laws: Iterable[str]) -> str:
+    return json.dumps(sorted(set(laws)))
 
 
 def _now() -> str:

@@ -15,9 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-# How long a writer waits for another writer before giving up. Appends take milliseconds, so 30 s
-# only runs out when something holds the database far longer than an answer ever should.
-BUSY_TIMEOUT_S = 30.0
+from core.database import BUSY_TIMEOUT_S
+
 # Key for pg_advisory_xact_lock: any constant unique to this log within the database.
 PG_CHAIN_LOCK_KEY = 0x5368617265  # "Share"
 

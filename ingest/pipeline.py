@@ -16,6 +16,7 @@ from typing import Literal
 from core.context import context_windows
 from core.embedding import Embedder
 from core.errors import UnreadableDocument
+from core.laws import laws_named
 from core.lexical import LexicalIndex
 from core.passage import Passage
 from core.registry import DocumentRecord, DuplicateRecord, Registry
@@ -177,6 +178,7 @@ class Ingester:
         if progress:
             progress(len(files), len(files), "")
         report.outcomes.extend(state.outcomes[s] for s in sorted(state.outcomes))
+        self.collect_laws()
         # A stored copy found a duplicate leaves the corpus, which changes its version.
         self.refresh_lexical(force=report.passages_written > 0 or report.count("removed") > 0)
         report.seconds = time.perf_counter() - started
@@ -374,6 +376,7 @@ class Ingester:
             effective_date=entry.effective_date if entry else "",
             review_date=meta.review_date, parties=entry.parties if entry else (),
             passages=len(passages), ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            laws=tuple(sorted(laws_named(p.text for p in passages))),
         )  # fmt: skip
         self.registry.save(record, {p.id for p in passages}, fingerprint.to_bytes())
         self._drop_orphans(old_ids - {p.id for p in passages})
@@ -450,11 +453,19 @@ class Ingester:
                 log.warning("repair: %s lost passages; it will be read again", source)
                 self.registry.forget_hash(source)
 
+    def collect_laws(self) -> None:
+        """Documents recorded before the registry kept their laws get them from their stored
+        passages (a registry upgraded in place)."""
+        for doc in self.registry.documents():
+            if doc.laws is None:
+                passages = self.store.get(sorted(self.registry.ids_of(doc.source)))
+                self.registry.set_laws(doc.source, laws_named(p.text for p in passages))
+
     def refresh_lexical(self, force: bool = False) -> None:
         """Rebuild the BM25 index when the corpus changed or the index is stale or missing."""
         version = self.registry.corpus_version()
         current = LexicalIndex.load(self.settings.lexical_dir)
-        fresh = current is not None and current.version == version and current.laws is not None
+        fresh = current is not None and current.version == version
         if not force and fresh:
             return
         LexicalIndex.build(self.store.all_passages(), version).save(self.settings.lexical_dir)

@@ -81,6 +81,7 @@ def run_with_progress(
             raise
         try:
             if if_empty and ingester.store.count() > 0:
+                ingester.collect_laws()
                 ingester.refresh_lexical()
                 console.print(f"store in {settings.data_dir} already holds passages; nothing to do")
                 return 0

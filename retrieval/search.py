@@ -80,9 +80,6 @@ class HybridSearch:
         if self.lexical_dir is not None:
             self.lexical = LexicalIndex.load(self.lexical_dir)
 
-    def known_laws(self) -> frozenset[str] | None:
-        return self.lexical.laws if self.lexical is not None else None
-
     def search(
         self, query: SearchQuery, k: int | None = None, filters: Filters | None = None
     ) -> list[Hit]:

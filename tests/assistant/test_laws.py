@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from assistant.service import Assistant
-from core.laws import law_names, unknown_laws
-from core.lexical import LexicalIndex
-from core.passage import Passage
+from core.laws import law_names, laws_named, unknown_laws
 
 KNOWN = {"data protection act", "derbyshire modern slavery act", "crime and disorder act"}
 
@@ -39,18 +36,12 @@ def test_a_law_is_unknown_only_when_no_document_names_it(question: str, unknown:
     assert unknown_laws(question, KNOWN) == unknown
 
 
-def test_the_index_keeps_the_laws_its_passages_name(tmp_path: Path) -> None:
+def test_the_laws_a_document_names_are_collected_from_its_passages() -> None:
     passages = [
-        Passage(
-            text="Sharing is lawful under the Crime and Disorder Act 1998, s115.",
-            source="a.md",
-            title="A",
-        ),
-        Passage(text="Nothing about law here at all.", source="b.md", title="B"),
+        "Sharing is lawful under the Crime and Disorder Act 1998, s115.",
+        "Nothing about law here at all.",
     ]
-    LexicalIndex.build(passages, "v1").save(tmp_path / "lexical")
-    loaded = LexicalIndex.load(tmp_path / "lexical")
-    assert loaded is not None and loaded.laws == frozenset({"crime and disorder act"})
+    assert laws_named(passages) == {"crime and disorder act"}
 
 
 def test_ask_declines_a_law_the_documents_do_not_name(bundled: Assistant) -> None:

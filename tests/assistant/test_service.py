@@ -28,9 +28,6 @@ class RecordingRetriever:
         self.queries.append(query)
         return [Hit(PASSAGE, 1.0, 0.9)]
 
-    def known_laws(self) -> frozenset[str] | None:
-        return frozenset()
-
     def reload(self) -> None:
         self.reloads += 1
 
@@ -54,6 +51,9 @@ class Library:
 
     def corpus_version(self) -> str:
         return self.version
+
+    def known_laws(self) -> frozenset[str] | None:
+        return frozenset()
 
 
 def assistant(tmp_settings: Settings, retriever: RecordingRetriever, answerer: RecordingAnswerer,

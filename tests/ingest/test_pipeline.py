@@ -121,3 +121,20 @@ def test_two_concurrent_ingests_one_writes_one_is_refused_and_the_store_is_whole
     store = PassageStore(settings, HashingEmbedder())
     assert store.count() > 0
     assert store.ids() == Registry(settings.registry_path).referenced_ids()
+
+
+def test_the_laws_each_document_names_are_kept_with_it(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    write(folder, "a.md", CLAUSES + "\n2.2 Disclosure is lawful under the Crime and Disorder Act 1998.\n")
+    write(folder, "b.md", "# Other\n\n1.1 Nothing here names a law at all, only sharing.\n")
+    ingest(settings, folder)
+    registry = Registry(settings.registry_path)
+    laws = {d.source: d.laws for d in registry.documents()}
+    assert laws == {"a.md": ("crime and disorder act",), "b.md": ()}
+    assert registry.known_laws() == {"crime and disorder act"}
+    # a registry upgraded in place has no laws yet: the next ingest collects them from the store
+    registry.db.execute("UPDATE documents SET laws = NULL")
+    assert registry.known_laws() is None
+    registry.close()
+    ingest(settings, folder)
+    assert Registry(settings.registry_path).known_laws() == {"crime and disorder act"}
