@@ -37,6 +37,14 @@ VERDICT_LABELS = {
 FEEDBACK_LABELS = {"up": "Thumbs up", "down": "Thumbs down", "none": "No feedback"}
 YES_NO = (None, True, False)
 FeedbackFilter = Literal["up", "down", "none"]
+# Fewer than three weeks of answers give too few weekly bars to read: count them per day then.
+DAILY_BELOW_DAYS = 21
+# The order the answers were listed in when the reviewer started, per filter: kept while they
+# review, so a saved answer does not jump to the end of the list.
+ORDER_KEY = "review-order"
+# The answer whose review was saved last: its expander stays open.
+OPEN_KEY = "review-open"
+NO_VERDICT = "Choose a verdict first: nothing was saved."
 FEEDBACK_CHOICES: tuple[FeedbackFilter | None, ...] = (None, "up", "down", "none")
 
 
@@ -115,6 +123,8 @@ def answer_body(row: LoggedAnswer) -> None:
     )
     st.markdown(f"**Answer**\n\n{escape_markdown(row.answer_text)}")
     st.markdown(f"**Sources**\n\n{citation_lines(row)}")
+    if row.citations and st.toggle("Read the cited passages", key=f"passages-{row.id}"):
+        cited_passages(row)
     if row.feedback:
         reason = f": {escape_markdown(row.feedback.reason)}" if row.feedback.reason else ""
         st.markdown(f"**Feedback** thumbs {row.feedback.rating}{reason}")
@@ -127,8 +137,28 @@ def answer_body(row: LoggedAnswer) -> None:
         )
 
 
+def cited_passages(row: LoggedAnswer) -> None:
+    """The text of each passage the answer cited, as stored now (opens the passage store)."""
+    cited = [c for c in row.citations if c.cited] or list(row.citations)
+    with st.spinner("Opening the document store…"):
+        stored = {p.id: p for p in services.current().store.get([c.passage_id for c in cited])}
+    for c in cited:
+        passage = stored.get(c.passage_id)
+        st.markdown(f"{marker(c.n)} **{escape_markdown(c.label())}**")
+        if passage is None:
+            st.caption("No longer stored: the document has changed since this answer was given.")
+        else:
+            st.markdown("> " + escape_markdown(passage.text).replace("\n", "\n> "))
+
+
 def _save_review(log: AnswerLog, answer_id: int, reviewer: str) -> None:
     state = st.session_state
+    state[OPEN_KEY] = answer_id
+    if state.get(f"verdict-{answer_id}") is None:
+        st.toast(NO_VERDICT, icon=":material/error:")
+        state[f"unsaved-{answer_id}"] = True
+        return
+    state.pop(f"unsaved-{answer_id}", None)
     try:
         log.add_review(
             answer_id, reviewer_id=reviewer, verdict=state[f"verdict-{answer_id}"],
@@ -153,10 +183,13 @@ def _add_to_eval(log: AnswerLog, answer_id: int, settings: Settings) -> None:
 
 
 def review_form(log: AnswerLog, row: LoggedAnswer, reviewer: str, settings: Settings) -> None:
+    if st.session_state.get(f"unsaved-{row.id}"):
+        st.error(NO_VERDICT, icon=":material/error:")
     with st.form(f"review-{row.id}", border=False):
+        # No verdict until the reviewer picks one: saving must never approve by default.
         st.radio(
             "Verdict", tuple(VERDICT_LABELS), format_func=VERDICT_LABELS.__getitem__,
-            horizontal=True, key=f"verdict-{row.id}",
+            horizontal=True, key=f"verdict-{row.id}", index=None,
         )  # fmt: skip
         st.text_area("Note", key=f"note-{row.id}", height=68)
         st.text_input("Expected clause", key=f"clause-{row.id}", placeholder="e.g. 5.2")
@@ -224,6 +257,18 @@ def publish_form(bank: VerifiedBank, log: AnswerLog, row: LoggedAnswer, reviewer
             )  # fmt: skip
 
 
+def kept_order(queue: list[LoggedAnswer]) -> list[LoggedAnswer]:
+    """The queue in the order first shown under these filters, answers logged since at the end."""
+    filters = repr(sorted((k, repr(v)) for k, v in st.session_state.items() if str(k).startswith("f-")))
+    remembered = st.session_state.get(ORDER_KEY)
+    if not (isinstance(remembered, tuple) and remembered[0] == filters):
+        remembered = (filters, [r.id for r in queue])
+    place = {answer_id: i for i, answer_id in enumerate(remembered[1])}
+    ordered = sorted(queue, key=lambda r: place.get(r.id, len(place)))
+    st.session_state[ORDER_KEY] = (filters, [r.id for r in ordered])
+    return ordered
+
+
 def answer_list(
     log: AnswerLog, rows: list[LoggedAnswer], reviewer: str, settings: Settings,
     bank: VerifiedBank | None = None,
@@ -231,12 +276,13 @@ def answer_list(
     if not rows:
         st.info("No logged answers match these filters.")
         return
-    queue = review.queue_first(rows)
+    queue = kept_order(review.queue_first(rows))
     waiting = sum(1 for r in rows if r.review is None)
     st.caption(f"{len(rows)} answers match, {waiting} not yet reviewed; unreviewed and "
                "thumbs-down answers first." + (f" Showing the first {SHOWN}." if len(rows) > SHOWN else ""))  # fmt: skip
     for row in queue[:SHOWN]:
-        with st.expander(answer_label(row)):
+        opened = st.session_state.get(OPEN_KEY) == row.id
+        with st.expander(answer_label(row), expanded=opened, key=f"answer-{row.id}"):
             answer_body(row)
             review_form(log, row, reviewer, settings)
             if bank is not None:
@@ -246,33 +292,51 @@ def answer_list(
 # --- trends, export, impact -------------------------------------------------------------------
 
 
+def periods(stats: LogStats) -> tuple[str, pd.DataFrame]:
+    """Questions, abstentions and thumbs-down per day when the answers span under three weeks
+    (every day shown, quiet ones as 0), else per ISO week."""
+    days = pd.DataFrame([vars(d) for d in stats.days])
+    days["day"] = pd.to_datetime(days["day"])
+    days = days.set_index("day")
+    if (days.index.max() - days.index.min()).days < DAILY_BELOW_DAYS:
+        every_day = pd.date_range(days.index.min(), days.index.max(), freq="D", name="day")
+        return "day", days.reindex(every_day, fill_value=0)
+    return "week", pd.DataFrame([vars(w) for w in stats.weeks]).set_index("week")
+
+
+def ranked_table(rows: list[tuple[str | int, ...]], columns: list[str], key: str) -> None:
+    """Most-cited documents or clauses as a table: labels in full, the count as a bar."""
+    table = pd.DataFrame(rows, columns=[*columns, "Answers"])
+    st.dataframe(
+        table, hide_index=True, width="stretch", key=key,
+        column_config={"Answers": st.column_config.ProgressColumn(
+            "Answers", format="%d", min_value=0, max_value=int(table["Answers"].max()),
+        )},
+    )  # fmt: skip
+
+
 def charts(stats: LogStats) -> None:
     questions, abstention, down = st.columns(3)
     questions.metric("Questions", stats.questions)
     abstention.metric("Abstention rate", f"{stats.abstention_rate:.0%}")
     down.metric("Thumbs-down rate", f"{stats.thumbs_down_rate:.0%}", help=f"of {stats.rated} rated")
-    if not stats.weeks:
+    if not stats.days:
         return
-    weeks = pd.DataFrame([vars(w) for w in stats.weeks]).set_index("week")
-    st.markdown("**Questions per week**")
-    st.bar_chart(weeks[["questions"]])
+    period, counts = periods(stats)
+    st.markdown(f"**Questions per {period}**")
+    st.bar_chart(counts[["questions"]], x_label=period, y_label="questions")
+    asked = counts["questions"].where(counts["questions"] > 0)
     rates = pd.DataFrame(
-        {
-            "abstained": weeks["abstained"] / weeks["questions"],
-            "thumbs down": weeks["thumbs_down"] / weeks["questions"],
-        }
-    )
-    st.markdown("**Share of each week's answers abstained or given a thumbs down**")
-    st.line_chart(rates, y_label="share of answers")
+        {"abstained": counts["abstained"] / asked, "thumbs down": counts["thumbs_down"] / asked}
+    ).fillna(0)
+    st.markdown(f"**Share of each {period}'s answers abstained or given a thumbs down**")
+    st.bar_chart(rates, x_label=period, y_label="share of answers", stack=False)
     if stats.top_documents:
         st.markdown("**Most-cited documents**")
-        st.bar_chart(pd.DataFrame(stats.top_documents, columns=["document", "answers"]),
-                     x="document", y="answers", horizontal=True)  # fmt: skip
+        ranked_table([(s, n) for s, n in stats.top_documents], ["Document"], "top-documents")
     if stats.top_clauses:
-        clauses = [(f"{s} {c}", n) for s, c, n in stats.top_clauses]
         st.markdown("**Most-cited clauses**")
-        st.bar_chart(pd.DataFrame(clauses, columns=["clause", "answers"]),
-                     x="clause", y="answers", horizontal=True)  # fmt: skip
+        ranked_table(list(stats.top_clauses), ["Document", "Clause"], "top-clauses")
 
 
 def export_button(log: AnswerLog, rows: list[LoggedAnswer]) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Connection, Select, case, exists, select
 from governance.records import (
     AnswerFilters,
     CitedPassage,
+    DayStats,
     FeedbackRecord,
     LoggedAnswer,
     LogStats,
@@ -157,21 +158,24 @@ def _logged(
 
 
 def stats(conn: Connection, filters: AnswerFilters) -> LogStats:
-    """Weekly counts, abstention and thumbs-down rates, and the most-cited documents and clauses."""
+    """Weekly and daily counts, abstention and thumbs-down rates, the most-cited documents and
+    clauses."""
     rating = _latest_rating().label("rating")
     query = select(
         answers.c.created_at, answers.c.abstained, answers.c.citations_json, rating
     ).where(*_conditions(filters))
     weeks: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    days: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     documents: Counter[str] = Counter()
     clauses: Counter[tuple[str, str]] = Counter()
     total = abstained = rated = down = 0
     for row in conn.execute(query):
-        year, week, _ = parse_time(row.created_at).isocalendar()
-        tally = weeks[f"{year}-W{week:02d}"]
-        tally[0] += 1
-        tally[1] += int(bool(row.abstained))
-        tally[2] += int(row.rating == "down")
+        asked = parse_time(row.created_at)
+        year, week, _ = asked.isocalendar()
+        for tally in (weeks[f"{year}-W{week:02d}"], days[asked.date().isoformat()]):
+            tally[0] += 1
+            tally[1] += int(bool(row.abstained))
+            tally[2] += int(row.rating == "down")
         total += 1
         abstained += int(bool(row.abstained))
         rated += int(row.rating is not None)
@@ -185,6 +189,7 @@ def stats(conn: Connection, filters: AnswerFilters) -> LogStats:
         thumbs_down_rate=down / rated if rated else 0.0,
         rated=rated,
         weeks=[WeekStats(w, *weeks[w]) for w in sorted(weeks)],
+        days=[DayStats(d, *days[d]) for d in sorted(days)],
         top_documents=documents.most_common(TOP_N),
         top_clauses=[(s, c, n) for (s, c), n in clauses.most_common(TOP_N)],
     )

@@ -154,6 +154,14 @@ class WeekStats:
 
 
 @dataclass(frozen=True)
+class DayStats:
+    day: str  # ISO date (UTC), e.g. "2025-02-14"
+    questions: int
+    abstained: int
+    thumbs_down: int
+
+
+@dataclass(frozen=True)
 class LogStats:
     """Figures for the review page's charts, over the answers a filter selects."""
 
@@ -162,6 +170,7 @@ class LogStats:
     thumbs_down_rate: float  # answers whose latest feedback is "down" / answers with feedback
     rated: int
     weeks: list[WeekStats] = field(default_factory=list)
+    days: list[DayStats] = field(default_factory=list)  # days with answers, oldest first
     top_documents: list[tuple[str, int]] = field(default_factory=list)  # (source, answers)
     top_clauses: list[tuple[str, str, int]] = field(default_factory=list)  # (source, clause, n)
 

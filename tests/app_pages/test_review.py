@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,10 +19,12 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from accounts.users import Role
+from app_pages.review import NO_VERDICT, periods
 from core.embedding import HashingEmbedder
 from core.registry import DocumentRecord, Registry
 from core.settings import Settings
 from governance.log import AnswerLog, review_eval_path
+from governance.records import DayStats, LogStats, WeekStats
 from governance.samples import sample_answer
 from governance.verified import VerifiedBank, VerifiedCitation
 
@@ -127,7 +130,29 @@ def test_trends_show_the_rates_and_the_charts(answer_ids: dict[str, int], app_fo
     figures = {m.label: m.value for m in at.metric}
     assert figures == {"Questions": "3", "Abstention rate": "33%", "Thumbs-down rate": "50%"}
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 4  # per week, rates per week, documents, clauses
+    assert len(charts) == 2  # questions, and the rates
+    # Answers from one day: counted per day, not as one weekly bar.
+    headings = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert "**Questions per day**" in headings
+    documents, clauses = [d.value for d in at.dataframe if "Answers" in d.value.columns]
+    assert list(documents["Document"]) == ["police-isa.md"]  # in full, not cut short
+    assert (clauses["Document"][0], clauses["Clause"][0]) == ("police-isa.md", "4.2")
+
+
+def test_charts_count_per_day_under_three_weeks_and_per_week_after() -> None:
+    def spanning(*days: str) -> LogStats:
+        weeks = sorted({f"{date.fromisoformat(d).isocalendar()[0]}-W{date.fromisoformat(d).isocalendar()[1]:02d}" for d in days})
+        return LogStats(
+            len(days), 0.0, 0.0, 0, weeks=[WeekStats(w, 1, 0, 0) for w in weeks],
+            days=[DayStats(d, 1, 0, 0) for d in days],
+        )  # fmt: skip
+
+    period, counts = periods(spanning("2026-11-02", "2026-11-05"))
+    assert period == "day" and list(counts["questions"]) == [1, 0, 0, 1]  # quiet days as 0
+    period, counts = periods(spanning("2026-11-02", "2026-11-22"))
+    assert period == "day" and len(counts) == 21
+    period, counts = periods(spanning("2026-11-02", "2026-11-23"))
+    assert period == "week" and list(counts.index) == ["2026-W45", "2026-W48"]
 
 
 def test_marking_an_answer_stores_a_review(
@@ -147,8 +172,57 @@ def test_marking_an_answer_stores_a_review(
         "incorrect", "test-governance", "6.1", "a written request"
     )  # fmt: skip
     assert review.note == "Should say: ask the police for a DP form"
-    # The reviewed answer drops to the end of the queue.
-    assert listed_questions(at)[-1] == POLICE
+
+
+def test_there_is_no_default_verdict_and_saving_without_one_saves_nothing(
+    answer_ids: dict[str, int], log: AnswerLog, app_for: AppFor
+) -> None:
+    at = open_review(app_for)
+    answer_id = answer_ids[POLICE]
+    assert at.radio(key=f"verdict-{answer_id}").value is None
+    at.text_area(key=f"note-{answer_id}").set_value("Looks fine")
+    at.button(key=f"save-{answer_id}").click().run()
+    assert not at.exception
+    assert log.get(answer_id).review is None  # type: ignore[union-attr]
+    assert NO_VERDICT in [e.value for e in at.error]
+    assert at.text_area(key=f"note-{answer_id}").value == "Looks fine"  # nothing typed is lost
+
+
+def test_the_reviewer_keeps_their_place_after_saving(
+    answer_ids: dict[str, int], log: AnswerLog, app_for: AppFor
+) -> None:
+    at = open_review(app_for)
+    before = listed_questions(at)
+    answer_id = answer_ids[PHOTOS]  # second in the queue
+    at.radio(key=f"verdict-{answer_id}").set_value("correct")
+    at.button(key=f"save-{answer_id}").click().run()
+    assert not at.exception
+    assert log.get(answer_id).review is not None  # type: ignore[union-attr]
+    assert listed_questions(at) == before  # not re-sorted under the reviewer
+    saved = next(e for e in at.expander if PHOTOS in e.label)
+    assert "Correct" in saved.label and saved.proto.expanded  # still open
+    assert [e.proto.expanded for e in at.expander if PHOTOS not in e.label] == [False, False]
+    at.run()
+    assert listed_questions(at) == before
+
+
+@pytest.mark.slow  # opens the passage store with the real model
+def test_the_cited_passage_text_can_be_read_in_review(
+    data_dir: Any, app_for: AppFor
+) -> None:
+    from core.embedding import MiniLMEmbedder
+    from core.vectorstore import PassageStore
+
+    stored = next(iter(PassageStore(Settings(), MiniLMEmbedder()).all_passages()))
+    answer = sample_answer(1, question=REFERRAL)
+    cited = replace(answer.citations[0], passage=stored)
+    with AnswerLog.open(Settings()) as log:
+        answer_id = _record(log, replace(answer, citations=[cited]), "staff")
+    at = open_review(app_for)
+    at.toggle(key=f"passages-{answer_id}").set_value(True).run()
+    assert not at.exception
+    quoted = [m.value for m in at.markdown if m.value.startswith("> ")]
+    assert quoted and stored.text.split()[0] in quoted[0]
 
 
 def test_export_downloads_the_filtered_view_as_csv(
@@ -222,7 +296,7 @@ def test_impact_lists_answers_citing_a_replaced_version(
     registry.close()
     at = open_review(app_for)
     assert any("Police ISA" in m.value and "3 answer(s)" in m.value for m in at.markdown)
-    shown = at.dataframe[0].value
+    shown = next(d.value for d in at.dataframe if "Question" in d.value.columns)
     assert set(shown["Question"]) == {REFERRAL, POLICE, PHOTOS}
 
 
