@@ -7,6 +7,7 @@ import getpass
 import sys
 
 from accounts.users import ROLES, UnknownUser, UserError, UserStore, random_password
+from core.cli import data_dir_option
 from core.settings import Settings
 
 ADMIN_NAME = "admin"
@@ -17,29 +18,37 @@ SIGN_INS_SHOWN = 50
 def add_user_commands(parser: argparse.ArgumentParser) -> None:
     """Add the account subcommands to the `users` parser."""
     commands = parser.add_subparsers(dest="user_command", required=True)
-    add = commands.add_parser("add", help="create an account (a random password unless given)")
+    add = commands.add_parser(
+        "add", help="create an account (a random password unless given)", parents=[data_dir_option()]
+    )
     add.add_argument("name", help="sign-in name, e.g. jsmith or an e-mail address")
     add.add_argument("--role", choices=ROLES, default="staff")
     add.add_argument(
         "--password-stdin", action="store_true", help="read the password from the first line of stdin"
     )
-    commands.add_parser("list", help="show accounts and their roles")
-    remove = commands.add_parser("remove", help="delete an account")
+    commands.add_parser("list", help="show accounts and their roles", parents=[data_dir_option()])
+    remove = commands.add_parser("remove", help="delete an account", parents=[data_dir_option()])
     remove.add_argument("name")
     change = commands.add_parser(
-        "set-password", help="give an account a new password (a random one unless given)"
-    )
+        "set-password", help="give an account a new password (a random one unless given)",
+        parents=[data_dir_option()],
+    )  # fmt: skip
     change.add_argument("name")
     change.add_argument(
         "--password-stdin", action="store_true", help="read the password from the first line of stdin"
     )
-    unlock = commands.add_parser("unlock", help="lift a lock left by too many failed sign-ins")
+    unlock = commands.add_parser(
+        "unlock", help="lift a lock left by too many failed sign-ins", parents=[data_dir_option()]
+    )
     unlock.add_argument("name")
-    sign_ins = commands.add_parser("sign-ins", help="the latest sign-in attempts, newest first")
+    sign_ins = commands.add_parser(
+        "sign-ins", help="the latest sign-in attempts, newest first", parents=[data_dir_option()]
+    )
     sign_ins.add_argument("--limit", type=int, default=SIGN_INS_SHOWN)
     commands.add_parser(
-        "ensure-admin", help=f"create '{ADMIN_NAME}' with a random password if no admin exists"
-    )
+        "ensure-admin", help=f"create '{ADMIN_NAME}' with a random password if no admin exists",
+        parents=[data_dir_option()],
+    )  # fmt: skip
 
 
 def run_user_command(args: argparse.Namespace, settings: Settings) -> int:

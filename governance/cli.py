@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from core.cli import data_dir_option
 from core.settings import Settings
 from governance.chain import VerifyResult
 from governance.log import AnchorError, AnswerFilters, AnswerLog, LogError, PurgeRefused
@@ -14,21 +15,29 @@ from governance.log import AnchorError, AnswerFilters, AnswerLog, LogError, Purg
 
 def add_log_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `log` and its subcommands to a CLI's subparsers."""
-    log_parser = subparsers.add_parser("log", help="check, purge or export the governance log")
+    log_parser = subparsers.add_parser(
+        "log", help="check, purge or export the governance log", parents=[data_dir_option()]
+    )
     commands = log_parser.add_subparsers(dest="log_command", required=True)
     commands.add_parser(
         "verify",
         help="re-check the chain against its latest checkpoint, then write a new one; exit 1 "
         "naming every problem",
+        parents=[data_dir_option()],
     )
     commands.add_parser(
         "anchor",
         help="the same check, printing one line: for a schedule (cron), e.g. every hour",
+        parents=[data_dir_option()],
     )
-    purge = commands.add_parser("purge", help="delete rows past the retention period")
+    purge = commands.add_parser(
+        "purge", help="delete rows past the retention period", parents=[data_dir_option()]
+    )
     purge.add_argument("--days", type=int, default=None,
                        help="delete rows older than this many days (default: retention_days)")
-    export = commands.add_parser("export", help="write logged answers as CSV or JSON Lines")
+    export = commands.add_parser(
+        "export", help="write logged answers as CSV or JSON Lines", parents=[data_dir_option()]
+    )
     export.add_argument("--format", choices=("csv", "jsonl"), default="csv")
     export.add_argument("--out", type=Path, default=None, help="file to write (default: stdout)")
     export.add_argument("--since", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
