@@ -42,7 +42,7 @@ test: venv system-deps
 
 lint: venv
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy core ingest retrieval assistant governance accounts
+	$(VENV)/bin/mypy core ingest retrieval assistant governance accounts records
 
 eval: venv
 	$(PY) -m eval --check-floors

@@ -25,6 +25,7 @@ from governance.verified import VerifiedBank, VerifiedError
 from ui import review, services
 from ui.auth import require_page
 from ui.citations import escape_markdown, inline_code
+from ui.decision_review import render_decision_review
 
 # Expanders drawn at once: enough for a review sitting, few enough to keep the page quick.
 SHOWN = 50
@@ -446,6 +447,7 @@ def main() -> None:
         answer_list(log, rows, user.name, settings, bank)
     with trends:
         charts(log.stats(replace(filters, limit=None)))
+        render_decision_review(settings, filters)
     with impact:
         impact_section(log, settings)
         verified_impact_section(bank, settings, user.name)

@@ -10,6 +10,7 @@ from ui import services
 from ui.answer_view import render_notices, render_sources
 from ui.auth import require_page
 from ui.citations import answer_markdown, escape_markdown
+from ui.record_exercise import run_exercise
 from ui.scenarios import Scenario, cited_clauses, load_scenarios
 
 ANSWERS_KEY = "training_answers"
@@ -69,6 +70,7 @@ def show_card(card: Scenario) -> None:
     st.subheader(card.title)
     st.markdown(escape_markdown(card.scenario))
     st.markdown(f"> {escape_markdown(card.question)}")
+    run_exercise(card)
     if st.toggle("Reveal the answers", key=f"reveal-{card.id}"):
         reveal(card)
         st.markdown("**For discussion**")

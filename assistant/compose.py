@@ -21,6 +21,7 @@ from governance.log import AnswerLog
 from governance.redact import Redactor
 from governance.verified import VerifiedBank
 from governance.verified_lookup import VerifiedLookup
+from records.store import DecisionBook
 from retrieval.search import HybridSearch
 
 
@@ -46,6 +47,7 @@ class Services:
     log: AnswerLog | None
     assistant: Assistant
     verified: VerifiedBank | None = None
+    decisions: DecisionBook | None = None  # decision records, kept redacted beside the log
 
     def reload(self) -> None:
         """Pick up what an ingest (this process's or another's) wrote."""
@@ -57,6 +59,8 @@ class Services:
             self.log.close()
         if self.verified is not None:
             self.verified.close()
+        if self.decisions is not None:
+            self.decisions.close()
 
     def __enter__(self) -> Self:
         return self
@@ -79,6 +83,7 @@ def build(settings: Settings, embedder: Embedder | None = None, *, with_log: boo
     fallback = ExtractiveAnswerer(settings.contacts)
     # Verified answers live in the log database: without the log (eval, --no-log) none is served.
     verified = VerifiedBank.open(settings) if with_log else None
+    decisions = DecisionBook.open(settings, redactor) if with_log else None
     lookup = VerifiedLookup(verified, embedder, registry.documents, store.get) if verified else None
     assistant = Assistant(
         settings,
@@ -92,5 +97,6 @@ def build(settings: Settings, embedder: Embedder | None = None, *, with_log: boo
         verified=lookup,
     )
     return Services(
-        settings, embedder, store, registry, search, redactor, answer_log, assistant, verified
+        settings, embedder, store, registry, search, redactor, answer_log, assistant, verified,
+        decisions,
     )

@@ -336,3 +336,61 @@ def m003_verified_answers(conn: Connection) -> None:
             "verified_answers BEGIN SELECT RAISE(ABORT, "
             f"'verified answers are append-only: {operation} on verified_answers'); END"
         )
+
+
+@migration
+def m004_decision_records(conn: Connection) -> None:
+    """Decision records: the redacted copy of a crew member's record of a sharing decision,
+    linked to the logged answer it was made from. Append-only; each row seals its own content."""
+    metadata = MetaData()
+    Table(
+        "decision_records",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("created_at", String(32), nullable=False),
+        Column("answer_id", Integer, nullable=True),
+        Column("user_id", String(200), nullable=False),
+        Column("question", Text, nullable=False),
+        Column("verdict", String(20), nullable=False),
+        Column("decision", String(20), nullable=False),
+        Column("lawful_basis", String(30), nullable=False),
+        Column("legal_gateway", Text, nullable=False),
+        Column("clauses_json", Text, nullable=False),
+        Column("recipient", Text, nullable=False),
+        Column("consent", String(20), nullable=False),
+        Column("consent_reason", Text, nullable=False),
+        Column("shared_what", Text, nullable=False),
+        Column("sent_by", Text, nullable=False),
+        Column("decided_at", String(32), nullable=False),
+        Column("decided_by", Text, nullable=False),
+        Column("manager_consulted", Text, nullable=False),
+        Column("redacted", Boolean, nullable=False),
+        Column("content_hash", String(64), nullable=False),
+        Index("ix_decision_records_answer_id", "answer_id"),
+        Index("ix_decision_records_decided_at", "decided_at"),
+    )
+    metadata.create_all(conn)
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                """
+                CREATE FUNCTION sharecheck_decision_records_append_only() RETURNS trigger AS $$
+                BEGIN
+                    RAISE EXCEPTION 'decision records are append-only: % on %', TG_OP, TG_TABLE_NAME;
+                END
+                $$ LANGUAGE plpgsql
+                """
+            )
+        )
+        conn.exec_driver_sql(
+            "CREATE TRIGGER decision_records_append_only BEFORE UPDATE OR DELETE ON "
+            "decision_records FOR EACH ROW EXECUTE FUNCTION "
+            "sharecheck_decision_records_append_only()"
+        )
+        return
+    for operation in ("UPDATE", "DELETE"):
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER decision_records_no_{operation.lower()} BEFORE {operation} ON "
+            "decision_records BEGIN SELECT RAISE(ABORT, "
+            f"'decision records are append-only: {operation} on decision_records'); END"
+        )

@@ -115,3 +115,30 @@ verified_answers = Table(
     Column("bank_key", String(100), nullable=False),
     Column("content_hash", String(64), nullable=False),
 )
+
+# Decision records (m004): the redacted copy of a crew member's record of a sharing decision,
+# linked to the logged answer; append-only, each row sealed (records.store.seal).
+decision_records = Table(
+    "decision_records",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", String(32), nullable=False),
+    Column("answer_id", Integer, nullable=True),
+    Column("user_id", String(200), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("lawful_basis", String(30), nullable=False),
+    Column("legal_gateway", Text, nullable=False),
+    Column("clauses_json", Text, nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("consent", String(20), nullable=False),
+    Column("consent_reason", Text, nullable=False),
+    Column("shared_what", Text, nullable=False),
+    Column("sent_by", Text, nullable=False),
+    Column("decided_at", String(32), nullable=False),
+    Column("decided_by", Text, nullable=False),
+    Column("manager_consulted", Text, nullable=False),
+    Column("redacted", Boolean, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+)

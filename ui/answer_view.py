@@ -19,6 +19,7 @@ from ui.citations import (
     words,
 )
 from ui.conversation import Exchange, record_feedback
+from ui.decision_record import render_decision_record
 from ui.document_view import show_in_document
 
 # Pause between streamed words: fast enough to read along, short enough not to hold anyone up.
@@ -72,6 +73,7 @@ def render_answer(
         st.markdown(markdown)
     render_sources(assistant, answer, key)
     render_feedback(assistant, user, exchange, key)
+    render_decision_record(user, exchange, key)
 
 
 def render_feedback(assistant: Assistant, user: SignedIn, exchange: Exchange, key: str) -> None:

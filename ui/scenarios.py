@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from assistant.answer import Answer
+from records.exercise import ModelRecord
 
 SCENARIOS_PATH = Path(__file__).resolve().parent.parent / "training" / "scenarios.yaml"
 
@@ -29,6 +30,7 @@ class Scenario:
     model_answer: str
     clauses: tuple[ClauseRef, ...]
     discussion: tuple[str, ...]
+    record: ModelRecord | None = None  # the decision record the model answer implies, if any
 
     def asked(self) -> str:
         """What ShareCheck is asked: the situation as the crew found it, then their question, as
@@ -47,6 +49,7 @@ def load_scenarios(path: Path = SCENARIOS_PATH) -> list[Scenario]:
             model_answer=str(card["model_answer"]).strip(),
             clauses=tuple(ClauseRef(str(c["source"]), str(c["clause"])) for c in card.get("clauses") or ()),
             discussion=tuple(str(d) for d in card.get("discussion") or ()),
+            record=ModelRecord.from_yaml(card["record"]) if card.get("record") else None,
         )
         for card in data.get("scenarios") or []
     ]
