@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from accounts.users import ROLES
-from assistant.answer import VERDICTS, Mode, marker
+from core.answer import VERDICTS, Mode, marker
 from core.settings import Settings
 from governance.log import (
     AnswerFilters,

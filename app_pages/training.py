@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant.answer import Answer
+from core.answer import Answer
 from core.errors import ShareCheckError
 from ui import services
 from ui.answer_view import render_notices, render_sources

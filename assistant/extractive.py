@@ -15,17 +15,6 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.answer import (
-    NEGATIVE,
-    NOT_LEGAL_ADVICE,
-    POSITIVE,
-    Answer,
-    Citation,
-    Mode,
-    Turn,
-    Verdict,
-    marker,
-)
 from assistant.verdict import (
     Stance,
     actions_of,
@@ -35,6 +24,17 @@ from assistant.verdict import (
     speaks_of,
     stance,
     verdict_of,
+)
+from core.answer import (
+    NEGATIVE,
+    NOT_LEGAL_ADVICE,
+    POSITIVE,
+    Answer,
+    Citation,
+    Mode,
+    Turn,
+    Verdict,
+    marker,
 )
 from core.contact_details import carries_contact_details
 from core.instructions import addresses_a_system

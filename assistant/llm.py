@@ -15,7 +15,9 @@ from langchain.chat_models import init_chat_model
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.answer import (
+from assistant.extractive import ExtractiveAnswerer
+from assistant.prompts import AnswerPrompt, load_prompt
+from core.answer import (
     MARKER,
     NEGATIVE,
     NOT_LEGAL_ADVICE,
@@ -28,8 +30,6 @@ from assistant.answer import (
     Verdict,
     marker,
 )
-from assistant.extractive import ExtractiveAnswerer
-from assistant.prompts import AnswerPrompt, load_prompt
 from core.errors import ShareCheckError
 from core.settings import Contacts, LLMSettings
 

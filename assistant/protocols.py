@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from assistant.answer import Answer, Citation, Mode, Turn
+from core.answer import Answer, Citation, Mode, Turn
 from core.registry import DocumentRecord
 from governance.records import Rating
 from governance.redact import TextRedactor

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from assistant.answer import DANGER_LINE, Answer, Citation, Turn
 from assistant.extractive import BOTTOM_LINE_WORDS, ExtractiveAnswerer
 from assistant.language import NOT_ENGLISH, is_english
 from assistant.protocols import (
@@ -20,6 +19,7 @@ from assistant.protocols import (
     VerifiedAnswers,
 )
 from assistant.scope import in_danger, in_scope
+from core.answer import DANGER_LINE, Answer, Citation, Turn
 from core.errors import StoreEmpty
 from core.laws import unknown_laws
 from core.registry import DocumentRecord

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.answer import Verdict
+from core.answer import Verdict
 from core.lexical import tokens
 
 Force = Literal["forbid", "consent", "condition", "limit", "permit", "require", "none"]

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
-from assistant.answer import NEGATIVE, POSITIVE
+from core.answer import NEGATIVE, POSITIVE
 from eval.questions import GoldQuestion
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})

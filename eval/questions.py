@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.answer import VERDICTS
+from core.answer import VERDICTS
 
 KINDS = ("frontline", "trainer", "governance")
 _REQUIRED = ("id", "question", "answerable", "kind")
@@ -30,7 +30,7 @@ class GoldQuestion:
     evidence: tuple[str, ...] = ()
     answer: str = ""
     oos_type: str = ""
-    verdict: str = ""  # one of assistant.answer.VERDICTS; empty when the set has no label
+    verdict: str = ""  # one of core.answer.VERDICTS; empty when the set has no label
 
     @property
     def sources(self) -> tuple[str, ...]:

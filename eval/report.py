@@ -295,7 +295,7 @@ def answers_section(run: EvalRun, before: dict[str, str] | None) -> list[str]:
 
 
 def _confusion_markdown(run: PipelineRun) -> list[str]:
-    from assistant.answer import VERDICTS
+    from core.answer import VERDICTS
 
     counts = confusion(run.results)
     gold = [v for v in VERDICTS if any(g == v for g, _ in counts)]

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
-from assistant.answer import marker
+from core.answer import marker
 from governance.records import CitedPassage, LoggedAnswer, ReviewRecord
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from typing import Any, Self, TextIO
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 
-from assistant.answer import Answer
+from core.answer import Answer
 from core.errors import ShareCheckError
 from core.settings import Settings
 from governance import chain, queries

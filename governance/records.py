@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-from assistant.answer import Answer
+from core.answer import Answer
 from core.passage import citation_label
 
 Rating = Literal["up", "down"]

@@ -26,9 +26,10 @@ from governance import redact_ner
 from governance.redact_names import name_spans, with_titles
 from governance.redact_patterns import Span, fixed_shape_spans, nhs_checksum_ok
 from governance.redact_places import place_spans
+from governance.redact_words import STOPWORDS
 
 if TYPE_CHECKING:
-    from assistant.answer import Answer
+    from core.answer import Answer
 
 __all__ = [
     "Redaction",
@@ -87,9 +88,33 @@ PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
 JOINABLE_GAP = re.compile(r"[\s,]{1,3}")
 
 
+# Text at least this share capitals is shouted ("YOUNG LAD CALLED JACK SMITH"): names are then
+# looked for in its lower-case form and places in its title-case form, where the rules can see them.
+SHOUTING_SHARE = 0.8
+
+
 def uk_spans(text: str) -> list[Span]:
     """Every span our own UK patterns and rules find, overlapping or not."""
-    return [*fixed_shape_spans(text), *place_spans(text), *name_spans(text)]
+    spans = [*fixed_shape_spans(text), *place_spans(text), *name_spans(text)]
+    if _shouting(text):
+        spans += [*place_spans(_title_case(text)), *name_spans(text.lower())]
+    return spans
+
+
+def _title_case(text: str) -> str:
+    """ "LIVES ON HESSLE ROAD" as "lives on Hessle Road": the length and positions kept."""
+    return re.sub(
+        r"[^\W\d_]+",
+        lambda m: m.group(0).lower() if m.group(0).lower() in STOPWORDS else m.group(0).title(),
+        text,
+    )
+
+
+def _shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    capitals = sum(c.isupper() for c in letters)
+    same_length = len(text.lower()) == len(text) == len(_title_case(text))
+    return len(letters) >= 12 and capitals >= SHOUTING_SHARE * len(letters) and same_length
 
 
 def merge_spans(spans: list[Span], text: str = "") -> list[Span]:

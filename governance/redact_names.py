@@ -59,6 +59,7 @@ NAME_CUE = re.compile(
 # years back: "Agnes Thorpe (04/07/1936)", but not "Mr Lund 12/03/2025 visit".
 DOB_MIN_AGE_YEARS = 4
 DATE_AFTER_NAME = re.compile(r"[\s,(]{1,3}(?:dob\s*:?\s*)?(" + DATE + r")", re.IGNORECASE)
+NUMBER_AFTER = re.compile(r"\s+\d")
 # "the Patel family", "the Kowalski household".
 GROUP_NOUNS = frozenset("family household twins kids children brothers sisters clan".split())
 # After a relation or a possessive name, these nouns show the word before was a person.
@@ -308,7 +309,10 @@ class NameFinder:
 
     def _title_name_end(self, i: int) -> int:
         last = i
-        while (nxt := self._adjacent(last)) and nxt.capitalised and nxt.lower not in ORG_WORDS:
+        shouting = self.words[i].text.isupper() and len(self.words[i].text) > 1
+        while (nxt := self._adjacent(last)) and nxt.lower not in ORG_WORDS and (
+            nxt.capitalised or (shouting and nxt.text.isupper() and self._plain(nxt))
+        ):
             if last - i >= MAX_EXTRA_NAME_WORDS:
                 break
             last += 1
@@ -389,6 +393,9 @@ class NameFinder:
             alone = found is not None and found[1] == i
             if alone and (also_word or len(word.text) < MIN_LOWERCASE_NAME):
                 return None  # "grace", "mark" or "ian" alone may be a word; "ian barker" a name
+            if found is not None and also_word and self.names.last.get(
+                    fold(self.words[found[1]].text)):
+                return None  # "young lad": two everyday words that are also names
             return found
         found = self._name_at(i, lower_ok=False)
         if found is None:
@@ -399,6 +406,8 @@ class NameFinder:
             return None
         if also_word and found[1] == i and self._in_title_case_run(i):
             return None  # "General Data Protection Regulation", "the Summer Safety Campaign"
+        if also_word and found[1] == i and NUMBER_AFTER.match(self.text, word.end):
+            return None  # "Ward 40", "Bay 3": a label with its number
         if also_word and word.sentence_start:
             # "Grace Okafor said", not "Silver Ford Focus" or "Hope this is right".
             surname = self.words[i + 1] if found[1] == i + 1 else None

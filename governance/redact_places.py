@@ -32,8 +32,15 @@ STREET_NAME = re.compile(
     rf"\b((?:{_CAP}\s+){{1,3}}"
     r"(?:Road|Rd|Street|St(?!\.?\s+[A-Z])|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Grove"
     r"|Place|Terrace|Gardens|Walk|Mews|Rise|Parade|Row|Garth|Fold|Croft|Chase|Vale|Boulevard"
-    r"|Square|Villas|Wharf|Quay)(?:\s+(?:North|South|East|West))?)\b"
+    r"|Square|Villas|Wharf|Quay|View)(?:\s+(?:North|South|East|West))?)\b"
 )
+# "Golden Sands Holiday Park", "Sandy Lane caravan site": a site people live on.
+NAMED_SITE = re.compile(
+    rf"\b((?:{_CAP}\s+){{1,3}}(?i:caravan|holiday|mobile\s+home|residential|park\s+home"
+    r"|travellers'?|gypsy\s+and\s+traveller)\s+(?i:park|site|village|estate))\b"
+)
+# A house name before a numbered address: "Hillcrest, 4 Church View".
+HOUSE_NAME_BEFORE = re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,2}}),\s*$")
 # "number 12 on Holderness Road", "the end house on Orchard Park", "the flats on Preston Road": a
 # home placed on a street named without a number (estates and parks count here).
 HOME_ON_STREET = re.compile(
@@ -55,6 +62,12 @@ ADDRESS_TAIL = re.compile(
 NOT_ADDRESS_TAIL = frozenset(
     "mr mrs ms miss dr can could should would will is are was i we he she they it this that "
     "the a an and or but if so yes no not please thanks".split()
+)
+# "our station is on Clough Road": where the service itself is, not where someone lives.
+SERVICE_PREMISES_BEFORE = re.compile(
+    r"\b(?:station|stations|headquarters|hq|depot|office|offices|training\s+centre)\s+"
+    r"(?:(?:is|are|was)\s+)?(?:on|in|at|off)\s+(?:the\s+)?$",
+    re.IGNORECASE,
 )
 # Capitalised words that make "X Court", "X Way", "X Walk" something other than a street.
 NOT_STREET_NAMES = frozenset(
@@ -83,7 +96,7 @@ HOUSE_NUMBER = re.compile(
 # Castle Hill Hospital", "discharged from Hull Royal Infirmary".
 HOSPITAL_FOR_A_PERSON = re.compile(
     r"\b(?:patient|inpatient|admitted|discharged|staying|ward|works?|worked|working)"
-    r"(?:\s+[a-z]+)?\s+(?:at|to|in|from)\s+(?:the\s+)?"
+    r"(?:\s+(?:[a-z]+|Ward|Bay|Bed|\d{1,3}[A-Za-z]?)){0,3}?\s+(?:at|to|in|from)\s+(?:the\s+)?"
     rf"((?:{_CAP}\s+){{1,3}}(?:Hospital|Infirmary|Hospice|Clinic))\b"
 )
 # "lives at The Willows", "the house is called Meadowside": a home named after a cue.
@@ -149,7 +162,7 @@ PLACE_AFTER_CUE = re.compile(
 # A named organisation word may be written in capitals: "BAE Systems", "ASDA".
 _ORG = r"[A-Z][A-Za-z'’&]*"
 _ORG_NAME = (
-    rf"(?:(?:St\.?|Saint)\s+)?{_ORG}(?:\s+{_ORG}){{0,2}}"
+    rf"(?:(?:St\.?|Saint)\s+)?{_ORG}(?:\s+(?:&\s+)?{_ORG}){{0,2}}"
     r"(?:\s+(?:site|depot|factory|plant|warehouse|branch|store|yard|offices?)"
     r"(?:\s+(?:in|at|near)\s+[A-Z][a-z]+(?:-[A-Za-z]+)*)?)?"
 )
@@ -187,6 +200,8 @@ def _only_a_town(name: str) -> bool:
 
 def streets(text: str) -> Iterator[Span]:
     for match in STREET_NAME.finditer(text):
+        if SERVICE_PREMISES_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            continue
         words = match.group(1).split()
         kept = words
         while kept and kept[0].lower() in NOT_STREET_NAMES | {"the"}:
@@ -273,8 +288,23 @@ def with_tail(text: str, span: Span) -> Span:
     return Span(span.start, end, span.kind) if end > span.end else span
 
 
+def with_head(text: str, span: Span) -> Span:
+    """A numbered address widened over the house name written before it: "Hillcrest, 4 ..."."""
+    from governance.redact_words import SERVICE_WORDS, STOPWORDS, TITLES
+
+    if not text[span.start : span.start + 1].isdigit():
+        return span
+    match = HOUSE_NAME_BEFORE.search(text, max(0, span.start - 40), span.start)
+    words = set(match.group(1).lower().split()) if match else {"the"}
+    if match is None or words & (STOPWORDS | SERVICE_WORDS | TITLES | NOT_HOUSE_NAMES):
+        return span
+    return Span(match.start(1), span.end, span.kind)
+
+
 def addresses(text: str) -> Iterator[Span]:
-    yield from groups(NUMBERED_ADDRESS, "ADDRESS", text)
+    for span in groups(NUMBERED_ADDRESS, "ADDRESS", text):
+        yield with_head(text, span)
+    yield from groups(NAMED_SITE, "ADDRESS", text)
     yield from groups(NUMBER_THEN_NAME, "ADDRESS", text)
     yield from streets(text)
     yield from homes_on_streets(text)

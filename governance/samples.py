@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from assistant.answer import Answer, Citation, Mode
+from core.answer import Answer, Citation, Mode
 from core.passage import Passage
 
 

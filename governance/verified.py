@@ -23,7 +23,7 @@ import numpy as np
 import yaml
 from sqlalchemy import Engine, func, select
 
-from assistant.answer import MARKER, VERDICTS, marker
+from core.answer import MARKER, VERDICTS, marker
 from core.errors import ShareCheckError
 from core.passage import citation_label
 from core.settings import Settings

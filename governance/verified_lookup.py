@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer import NOT_LEGAL_ADVICE, Answer, Citation, Verdict
+from core.answer import NOT_LEGAL_ADVICE, Answer, Citation, Verdict
 from core.embedding import Embedder
 from core.passage import Passage
 from core.registry import DocumentRecord

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from assistant.answer import Answer, Citation
 from assistant.service import Assistant
+from core.answer import Answer, Citation
 from ui.auth import SignedIn
 from ui.citations import (
     answer_markdown,

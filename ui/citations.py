@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from assistant.answer import MARKER, Answer, Citation
+from core.answer import MARKER, Answer, Citation
 from core.passage import SECTION_SEPARATOR, Passage
 
 # Characters that start Markdown a reader's browser would act on: `[` and `]` links, images

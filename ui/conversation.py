@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from assistant.answer import Answer, Turn
 from assistant.service import Asker, Assistant
+from core.answer import Answer, Turn
 from ui.auth import SignedIn
 
 log = logging.getLogger(__name__)

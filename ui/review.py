@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from assistant.answer import MARKER, Verdict, marker
+from core.answer import MARKER, Verdict, marker
 from core.registry import DocumentRecord, Registry
 from core.settings import Settings
 from governance.export import export_verified

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.answer import Answer
+from core.answer import Answer
 from records.exercise import ModelRecord
 
 SCENARIOS_PATH = Path(__file__).resolve().parent.parent / "training" / "scenarios.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.answer import Answer, Citation
+from core.answer import Answer, Citation
 from core.passage import Passage
 from core.settings import LLMSettings, Settings
 from ui.citations import citation_label, shown_citations, with_chips, words

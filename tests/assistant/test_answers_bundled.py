@@ -6,9 +6,9 @@ before the verdict answerer (issue "Answers a firefighter can act on").
 
 from __future__ import annotations
 
-from assistant.answer import NEGATIVE, POSITIVE
 from assistant.extractive import BOTTOM_LINE_WORDS
 from assistant.service import Assistant
+from core.answer import NEGATIVE, POSITIVE
 from ui.scenarios import load_scenarios
 
 

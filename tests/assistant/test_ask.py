@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import DANGER_LINE, NOT_LEGAL_ADVICE, Turn
 from assistant.compose import build
 from assistant.service import Assistant
+from core.answer import DANGER_LINE, NOT_LEGAL_ADVICE, Turn
 from core.embedding import MiniLMEmbedder
 from core.settings import Settings
 from eval.metrics import evidence_rank

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answer import Citation
 from assistant.extractive import BOTTOM_LINE_WORDS, ExtractiveAnswerer, units_of
+from core.answer import Citation
 from core.passage import Passage
 from core.settings import Contacts
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from assistant.answer import NOT_LEGAL_ADVICE, Citation, Turn
 from assistant.extractive import ExtractiveAnswerer
 from assistant.llm import (
     LLMAnswerer,
@@ -19,6 +18,7 @@ from assistant.llm import (
     with_legal_line,
 )
 from assistant.prompts import PromptError, load_prompt, parse_prompt
+from core.answer import NOT_LEGAL_ADVICE, Citation, Turn
 from core.passage import Passage
 from core.settings import Contacts, LLMSettings
 from tests.fakes import BrokenChatModel, QueuedChatModel

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant.answer import Answer, Citation, Turn
 from assistant.extractive import ExtractiveAnswerer
 from assistant.service import Assistant
+from core.answer import Answer, Citation, Turn
 from core.passage import Passage
 from core.settings import Contacts, Settings
 from governance.redact import Redactor

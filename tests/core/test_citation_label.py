@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from assistant.answer import MARKER, Answer, Citation, marker
 from assistant.extractive import cite
 from assistant.llm import format_passages
+from core.answer import MARKER, Answer, Citation, marker
 from core.passage import SECTION_SEPARATOR, Passage, citation_label, clause_shown, page_shown
 from governance.export import export
 from governance.records import CitedPassage, LoggedAnswer, citations_json

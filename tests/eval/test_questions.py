@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import VERDICTS
+from core.answer import VERDICTS
 from eval.questions import GOLD_FOLDER, load_questions, load_verdicts, verdicts_beside
 from eval.sets import SETS, find_set
 
