@@ -1,9 +1,11 @@
 """`python -m eval.bench`: ingest throughput, answer latency at 1k/10k/100k passages, start-up
 time, peak memory and store size. Writes eval/reports/bench-<date>.{md,json} and prints the tables.
 
-Scale points are synthetic: varied sentences from a vocabulary, stored with random unit vectors
-(embedding 100k passages with the real model would take hours on a laptop); questions are
-embedded with the real model, so the search does the work it does in use."""
+Two kinds of scale point. Real text (eval.bench_scale): passages recombined from the real
+corpus's own sentences, embedded with the real model once and cached, stored with the app's HNSW
+settings, with the recall@10 of the index and the tutorial's retrieval on the same store.
+Random vectors (the older points): varied sentences from a vocabulary with random unit vectors and
+a narrower index, cheap to build at any size. Questions are embedded with the real model."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,11 +27,12 @@ from pathlib import Path
 
 import numpy as np
 
-from core.embedding import DIMENSIONS, Embedder, MiniLMEmbedder
+from core.embedding import BACKENDS, DIMENSIONS, Embedder, make_embedder
 from core.lexical import LexicalIndex
 from core.passage import Passage
 from core.settings import Settings
 from core.vectorstore import PassageStore
+from eval.bench_scale import ScaleFigure, bench_real_scale, default_cache
 from eval.metrics import percentile
 from eval.questions import load_questions
 from eval.run import (
@@ -39,12 +43,15 @@ from eval.run import (
     git_commit,
     ingest_corpus,
 )
+from eval.sets import SETS
 
 log = logging.getLogger(__name__)
 
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 REPORTS = REPO / "eval" / "reports"
 SCALES = (1_000, 10_000, 100_000)
+# Real-text points: embedding 100k passages takes about 20-40 min on 2 quiet cores (once; cached).
+REAL_SCALES = (10_000, 100_000)
 # Questions asked at each scale: once to warm up, then TIMED_PASSES more times timed; 30 x 2
 # timings give a p95 that is not just the maximum.
 TIMED_QUESTIONS = 30
@@ -88,6 +95,8 @@ class BenchResult:
     machine: dict[str, str]
     ingest: list[IngestFigure] = field(default_factory=list)
     latency: list[LatencyFigure] = field(default_factory=list)
+    real_text: list[ScaleFigure] = field(default_factory=list)
+    embedder: str = ""
     first_answer_s: list[float] = field(default_factory=list)
     store_mb: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
@@ -373,6 +382,7 @@ def markdown(result: BenchResult) -> str:
             f"| {point.passages:,} | {point.p50_ms:.0f} | {point.p95_ms:.0f} "
             f"| {point.store_mb:.0f} | {point.load_seconds:.0f} |"
         )
+    lines += _real_text_lines(result)
     starts = ", ".join(f"{s:.1f} s" for s in result.first_answer_s) or "–"
     lines += [
         "",
@@ -389,6 +399,28 @@ def markdown(result: BenchResult) -> str:
     return "\n".join(lines)
 
 
+def _real_text_lines(result: BenchResult) -> list[str]:
+    if not result.real_text:
+        return []
+    lines = [
+        "",
+        f"## Real text at scale ({result.embedder}; the app's HNSW settings; "
+        f"{TIMED_QUESTIONS} questions x {TIMED_PASSES} timed)",
+        "",
+        "| passages | recall@10 vs exact | p50 (ms) | p95 (ms) | tutorial p50 (ms) "
+        "| tutorial p95 (ms) | p50 ratio | store (MB) | load (s) | embedded now (s) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for f in result.real_text:
+        ratio = f.p50_ms / f.tutorial_p50_ms if f.tutorial_p50_ms else None
+        lines.append(
+            f"| {f.passages:,} | {f.recall_at_10:.3f} | {f.p50_ms:.0f} | {f.p95_ms:.0f} "
+            f"| {f.tutorial_p50_ms:.0f} | {f.tutorial_p95_ms:.0f} | {_n(ratio, 1)}x "
+            f"| {f.store_mb:.0f} | {f.load_seconds:.0f} | {f.embed_seconds:.0f} |"
+        )
+    return lines
+
+
 def to_json(result: BenchResult) -> str:
     raw = asdict(result)
     for item, figure in zip(raw["ingest"], result.ingest, strict=True):
@@ -403,7 +435,55 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-shared", action="store_true", help="bundled corpus only")
     parser.add_argument("--shared-corpus", type=Path, default=SHARED_CORPUS)
     parser.add_argument("--reports", type=Path, default=REPORTS)
+    parser.add_argument(
+        "--real-scales", default=",".join(map(str, REAL_SCALES)),
+        help="real-text passage counts (empty: none); needs the shared corpus",
+    )  # fmt: skip
+    parser.add_argument("--cache", type=Path, default=default_cache(), help="embedded passages")
+    parser.add_argument(
+        "--backend", choices=BACKENDS, default=None, help="default: the settings' embedding_backend"
+    )
+    parser.add_argument(
+        "--only-real", action="store_true", help="real-text scale points only (no ingest, "
+        "random-vector points or start-up)",
+    )  # fmt: skip
     return parser.parse_args(argv)
+
+
+def bench_real(
+    result: BenchResult, args: argparse.Namespace, tmp: Path, embedder: Embedder,
+    questions: list[str], scales: tuple[int, ...],
+) -> list[ScaleFigure]:  # fmt: skip
+    """The real-text points, each in its own store; skipped with a note without the corpus."""
+    if not scales:
+        return []
+    if not args.shared_corpus.is_dir():
+        result.notes.append(f"real-text points skipped: {args.shared_corpus} absent")
+        return []
+    # The development sets' questions on the real corpus (the blind sets stay unseen).
+    real = [
+        q.question
+        for gold in SETS
+        if gold.name in ("real-dev", "shared-authored") and not gold.missing()
+        for q in load_questions(gold.questions)
+    ]
+    figures = []
+    for scale in sorted(scales):
+        data_dir = tmp / f"real-{scale}"
+        figures.append(
+            bench_real_scale(
+                data_dir,
+                embedder,
+                args.shared_corpus,
+                real or questions,
+                scale,
+                args.cache,
+                time_answers,
+                disk_mb,
+            )  # fmt: skip
+        )
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return figures
 
 
 def run_bench(args: argparse.Namespace) -> BenchResult:
@@ -411,7 +491,8 @@ def run_bench(args: argparse.Namespace) -> BenchResult:
     result = BenchResult(
         datetime.now().strftime("%Y-%m-%d %H:%M"), machine_info(), git=git_commit()
     )
-    embedder = MiniLMEmbedder()
+    embedder = make_embedder(args.backend or Settings().embedding_backend)
+    result.embedder = embedder.name
     questions = [q.question for q in load_questions(BUNDLED_QUESTIONS)]
     corpora = [("bundled", BUNDLED_CORPUS)]
     if args.skip_shared:
@@ -427,7 +508,12 @@ def run_bench(args: argparse.Namespace) -> BenchResult:
         "ef_search, max_neighbors, BM25 and the answer path are the app's; questions embedded "
         "with the real model"
     )
+    real_scales = tuple(int(s) for s in args.real_scales.split(",") if s.strip())
     with tempfile.TemporaryDirectory(prefix="sharecheck-bench-") as tmp:
+        result.real_text = bench_real(result, args, Path(tmp), embedder, questions, real_scales)
+        if args.only_real:
+            result.seconds = time.perf_counter() - clock
+            return result
         # Scale points first, while the process holds nothing else.
         result.latency = bench_scale(Path(tmp) / "synthetic", embedder, questions, scales)
         for name, corpus in corpora:
