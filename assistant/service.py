@@ -91,14 +91,19 @@ class Assistant:
         changed the corpus since it was read: one registry query per question."""
         version = self.library.corpus_version()
         if version != self._corpus_version:
-            log.info("corpus changed (%s -> %s): reloading the index", self._corpus_version, version)
+            log.info(
+                "corpus changed (%s -> %s): reloading the index", self._corpus_version, version
+            )
             self.retriever.reload()
             self._corpus_version = version
 
-    def retrieve(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None) -> list[Hit]:
+    def retrieve(
+        self, question: str, history: list[Turn] | None = None, filters: Filters | None = None
+    ) -> list[Hit]:
         self.follow_the_store()
         earlier = [turn.question for turn in history or []]
-        query = build_query(question, earlier, self.settings.retrieval.history_turns)
+        retrieval = self.settings.retrieval
+        query = build_query(question, earlier, retrieval.history_turns, retrieval.vocabulary)
         return self.retriever.search(query, self.settings.retrieval.top_k, filters)
 
     def ask(
@@ -120,7 +125,9 @@ class Assistant:
         answer.elapsed_ms = (time.perf_counter() - started) * 1000
         answer.redacted = redacted
         answer.settings_hash = self.settings.fingerprint()
-        answer.prompt_id = answer.prompt_id or ("" if answer.mode == "extractive" else self.settings.llm.prompt)
+        answer.prompt_id = answer.prompt_id or (
+            "" if answer.mode == "extractive" else self.settings.llm.prompt
+        )
         if log_answer and self.recorder is not None:
             who = asker or Asker()
             answer.log_id = self.recorder.record(
@@ -192,7 +199,7 @@ def _act_now(answer: Answer) -> Answer:
     if answer.bottom_line:
         room = BOTTOM_LINE_WORDS - len(f"{DANGER_LINE} Then:".split())
         then = answer.bottom_line.split()
-        line = f"{DANGER_LINE} Then: {' '.join(then[:room - 1]) + ' …' if len(then) > room else answer.bottom_line}"
+        line = f"{DANGER_LINE} Then: {' '.join(then[: room - 1]) + ' …' if len(then) > room else answer.bottom_line}"
     return replace(
         answer, text=f"**{DANGER_LINE}**\n\n{answer.text}", danger=True, verdict="act_now",
         bottom_line=line,

@@ -56,6 +56,11 @@ class RetrievalSettings(BaseModel):
     context_weight: float = Field(0.5, ge=0.0)
     lexical_weight: float = Field(1.0, ge=0.0)
     parts_weight: float = Field(1.0, ge=0.0)
+    # The type prior: a passage that is not a form, contact block, contents or document-control
+    # table (retrieval/search.py HUB_TYPES).
+    prose_weight: float = Field(0.0, ge=0.0)
+    # Add the legal terms for everyday wording to the searched text (retrieval/vocabulary.py).
+    vocabulary: bool = False
     # HNSW search breadth; Chroma's default (10) loses recall, measured in eval.bench.
     ef_search: int = Field(200, ge=10)
     # Cosine similarity of the best passage below which the documents are taken not to cover the

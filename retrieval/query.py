@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from retrieval.vocabulary import legal_terms
+
 # Abbreviations and words staff use, with the wording the documents use. The expansion is added
 # beside the original, never in place of it, so an exact match still counts.
 EXPANSIONS: dict[str, str] = {
@@ -116,9 +118,10 @@ class SearchQuery:
     parts: tuple[str, ...] = ()
 
 
-def expand(question: str, phrasing: bool = True) -> str:
+def expand(question: str, phrasing: bool = True, vocabulary: bool = False) -> str:
     """The question plus the documents' wording for the abbreviations and slang in it; with
-    `phrasing=False` only the words for the subject, which is what the scope check reads."""
+    `phrasing=False` only the words for the subject, which is what the scope check reads; with
+    `vocabulary` also the legal terms for everyday wording (retrieval/vocabulary.py)."""
     extra: list[str] = []
     for word in _TOKEN.findall(question):
         key = word.lower()
@@ -129,6 +132,8 @@ def expand(question: str, phrasing: bool = True) -> str:
     for pattern, wording in patterns.items():
         if re.search(pattern, lowered):
             extra.append(wording)
+    if vocabulary:
+        extra.extend(legal_terms(question))
     return f"{question} {' '.join(dict.fromkeys(extra))}".strip()
 
 
@@ -136,17 +141,25 @@ def is_follow_up(question: str) -> bool:
     return len(question.split()) <= FOLLOW_UP_MAX_WORDS and bool(_FOLLOW_UP.search(question))
 
 
-def parts(text: str) -> tuple[str, ...]:
+def parts(text: str, vocabulary: bool = False) -> tuple[str, ...]:
     """The sentences of a question, each with its own expansions. Staff describe the situation
     first and ask last; embedded whole, the story can drown the question, so each part is also
     compared with the passages on its own (see HybridSearch). One part for a one-line question."""
     found = [p.strip() for p in _PART_BREAK.split(text) if len(p.split()) >= PART_MIN_WORDS]
-    return tuple(expand(p) for p in found) or (expand(text),)
+    return tuple(expand(p, vocabulary=vocabulary) for p in found) or (
+        expand(text, vocabulary=vocabulary),
+    )
 
 
-def build_query(question: str, earlier: list[str], turns: int = 2) -> SearchQuery:
+def build_query(
+    question: str, earlier: list[str], turns: int = 2, vocabulary: bool = False
+) -> SearchQuery:
     """A follow-up is searched together with the earlier question(s) of the conversation."""
-    if earlier and turns and is_follow_up(question):
-        searched = f"{' '.join(earlier[-turns:])} {question}"
-        return SearchQuery(question, expand(searched), used_history=True, parts=parts(searched))
-    return SearchQuery(question, expand(question), parts=parts(question))
+    follow_up = bool(earlier and turns and is_follow_up(question))
+    searched = f"{' '.join(earlier[-turns:])} {question}" if follow_up else question
+    return SearchQuery(
+        question,
+        expand(searched, vocabulary=vocabulary),
+        used_history=follow_up,
+        parts=parts(searched, vocabulary),
+    )

@@ -30,6 +30,10 @@ from retrieval.query import SearchQuery
 
 log = logging.getLogger(__name__)
 
+# Passage types that collect details (forms), list people to call (contact blocks), point
+# elsewhere (contents, document control) or address a system (instruction): hubs that match many
+# questions and answer none. The "prose" signal is 1 for every other type (the type prior).
+HUB_TYPES = frozenset({"form", "contact", "contents", "document_control", "instruction"})
 # Share of the shorter passage's words that makes another passage a near-copy of it.
 NEAR_COPY = 0.9
 
@@ -59,6 +63,27 @@ class Hit:
     similarity: float
 
 
+@dataclass(frozen=True)
+class CandidatePool:
+    """The passages scored for one query and each signal's raw value for them, in `ids` order."""
+
+    ids: list[str]
+    passages: dict[str, Passage]
+    signals: dict[str, np.ndarray]
+
+    def fused(self, weights: dict[str, float]) -> np.ndarray:
+        """Each signal standardised over the pool, weighted and added; a weight for a signal
+        the pool lacks is an error, a signal without a weight counts 0."""
+        unknown = set(weights) - set(self.signals)
+        if unknown:
+            raise ValueError(f"no signal named {', '.join(sorted(unknown))}")
+        total = np.zeros(len(self.ids))
+        for name, weight in weights.items():
+            if weight:
+                total += weight * _standardised(self.signals[name])
+        return total
+
+
 class HybridSearch:
     """Dense and BM25 candidates from the store, scored on three signals and fused."""
 
@@ -84,41 +109,72 @@ class HybridSearch:
         self, query: SearchQuery, k: int | None = None, filters: Filters | None = None
     ) -> list[Hit]:
         k = k or self.settings.top_k
+        pool = self.candidates(query, filters)
+        if pool is None:
+            return []
+        fused = pool.fused(self.weights())
+        order = np.argsort(-fused, kind="stable")
+        ranked = [(pool.ids[i], float(fused[i])) for i in order]
+        similarity = dict(zip(pool.ids, pool.signals["dense"].tolist(), strict=True))
+        passages = pool.passages
+        return [
+            Hit(passages[pid], score, similarity[pid])
+            for pid, score in _distinct(ranked, passages, k)
+        ]
+
+    def weights(self) -> dict[str, float]:
+        return self.weights_of(self.settings)
+
+    @staticmethod
+    def weights_of(s: RetrievalSettings) -> dict[str, float]:
+        """The weight of each signal in the fused score."""
+        return {
+            "dense": s.dense_weight,
+            "context": s.context_weight,
+            "lexical": s.lexical_weight,
+            "parts": s.parts_weight,
+            "prose": s.prose_weight,
+        }
+
+    def candidates(
+        self, query: SearchQuery, filters: Filters | None = None
+    ) -> CandidatePool | None:
+        """The passages worth scoring for a query, each with every signal; None when none pass
+        the filters. Fusion is separate (`CandidatePool.fused`) so weights can be fitted."""
         filters = filters or Filters(exclude_past_review=self.settings.exclude_past_review)
         n = self.settings.candidates
         parts = list(query.parts) or [query.text]
         vectors = self.embedder.embed([query.text, *parts])
-        where = self._where(filters)
         pool: dict[str, Passage] = {}
-        for nearest in self.store.search_many(list(vectors), n, where):
+        for nearest in self.store.search_many(list(vectors), n, self._where(filters)):
             pool |= {p.id: p for p, _ in nearest}
         bm25 = self.lexical.score(tokens(query.text)) if self.lexical else None
         lexical = bm25.top(n) if bm25 else []
         pool |= {p.id: p for p in self.store.get([pid for pid, _ in lexical if pid not in pool])}
         ids = [pid for pid, p in pool.items() if filters.allows(p)]
+        ids, matrix = self._vectors(ids)
         if not ids:
-            return []
+            return None
+        signals = {
+            "dense": matrix @ vectors[0],
+            "context": self.store.context_vectors(ids, matrix) @ vectors[0],
+            "lexical": np.asarray(bm25.of(ids) if bm25 else [0.0] * len(ids)),
+            "parts": (matrix @ vectors[1:].T).mean(axis=1),
+            "prose": np.asarray([float(pool[pid].passage_type not in HUB_TYPES) for pid in ids]),
+        }
+        return CandidatePool(ids, {pid: pool[pid] for pid in ids}, signals)
+
+    def _vectors(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
+        """The stored vectors of the pool, dropping passages another process removed since the
+        pool was read (a question in flight never fails because a document was removed)."""
+        if not ids:
+            return [], np.zeros((0, 0))
         try:
-            matrix = self.store.vectors(ids)
-        except KeyError:  # another process removed some of the pool since it was read
+            return ids, self.store.vectors(ids)
+        except KeyError:
             present = self.store.existing(ids)
             ids = [pid for pid in ids if pid in present]
-            if not ids:
-                return []
-            matrix = self.store.vectors(ids)
-        dense = matrix @ vectors[0]
-        context = self.store.context_vectors(ids, matrix) @ vectors[0]
-        signals = [
-            (self.settings.dense_weight, dense),
-            (self.settings.context_weight, context),
-            (self.settings.lexical_weight, np.asarray(bm25.of(ids) if bm25 else [0.0] * len(ids))),
-            (self.settings.parts_weight, (matrix @ vectors[1:].T).mean(axis=1)),
-        ]
-        fused = np.sum([weight * _standardised(values) for weight, values in signals], axis=0)
-        order = np.argsort(-fused, kind="stable")
-        ranked = [(ids[i], float(fused[i])) for i in order]
-        similarity = dict(zip(ids, dense.tolist(), strict=True))
-        return [Hit(pool[pid], score, similarity[pid]) for pid, score in _distinct(ranked, pool, k)]
+            return (ids, self.store.vectors(ids)) if ids else ([], np.zeros((0, 0)))
 
     def _where(self, filters: Filters) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
