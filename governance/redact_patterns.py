@@ -68,7 +68,13 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_ORDINAL_WORDS = (
+    r"(?:(?:twenty|thirty)[\s-]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
+    r"|nineteenth|twentieth|thirtieth"
+)
+# "3rd", "14", "twelfth", "twenty-first".
+_DAY = r"(?:\d{1,2}(?:st|nd|rd|th)?|" + _ORDINAL_WORDS + r")"
 DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{1,2}\s\d{1,2}\s\d{4}"
     rf"|{_DAY}(?:\s+of)?[\s-]+{_MONTH}\.?,?[\s-]+(?:\d{{4}}|'?\d{{2}})"

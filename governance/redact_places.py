@@ -39,13 +39,34 @@ NAMED_SITE = re.compile(
     rf"\b((?:{_CAP}\s+){{1,3}}(?i:caravan|holiday|mobile\s+home|residential|park\s+home"
     r"|travellers'?|gypsy\s+and\s+traveller)\s+(?i:park|site|village|estate))\b"
 )
+# "on the Sutton Park estate", "Bransholme Estate": a named housing estate.
+NAMED_ESTATE = re.compile(rf"\b((?:{_CAP}\s+){{1,3}}(?:[Ee]state))\b")
+NOT_ESTATE_NAMES = frozenset("real crown housing council industrial business trading the".split())
+# An estate is where someone lives only when a person is spoken of just before it.
+PERSON_BEFORE_ESTATE = re.compile(
+    r"\b(?:lives?|living|lived|moved|stays?|staying|he|she|his|her|hers|mum'?s|dad'?s|nan'?s"
+    r"|resident|tenant|family|occupier)\b[^.?!]*$",
+    re.IGNORECASE,
+)
+# "the lady at The Old Forge, Ellerker": a house named with "The", then its village.
+THE_HOUSE_THEN_PLACE = re.compile(
+    rf"\b(?:at|from|of|to|in)\s+(The\s+{_CAP}(?:\s+{_CAP}){{0,2}})(?=,\s*[A-Z][a-z])"
+)
+# "westbourne ave", "anlaby road": a street written in lower case; its name must be no
+# everyday word ("the main road", "down the lane" stay).
+LOWER_STREET = re.compile(
+    r"\b((?:[a-z][a-z'’-]{3,}\s+){1,2}(?:road|rd|street|avenue|ave|lane|close|drive|crescent"
+    r"|grove|terrace|gardens|gdns|mews|garth|croft))\b"
+)
 # A house name before a numbered address: "Hillcrest, 4 Church View".
 HOUSE_NAME_BEFORE = re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,2}}),\s*$")
 # "number 12 on Holderness Road", "the end house on Orchard Park", "the flats on Preston Road": a
 # home placed on a street named without a number (estates and parks count here).
 HOME_ON_STREET = re.compile(
     r"\b((?i:(?:(?:end|corner|last|first|top|bottom|middle|big|old)\s+)?(?:house|houses|flats?"
-    r"|bungalows?|cottages?|terrace|block|maisonettes?|property|properties|caravan)"
+    r"|bungalows?|cottages?|terrace|block|maisonettes?|property|caravan)"
+    r"(?:\s+(?:above|over|behind|next\s+to|opposite|beside)\s+(?:the\s+|a\s+)?(?:[a-z'’]+\s+){0,3}?"
+    r"[a-z'’]+)?"
     r"|(?:number|no\.?|num\.?)\s?\d{1,4}[a-z]?)\s+(?:on|in|off|along|down|up)\s+(?:the\s+)?)"
     rf"((?:{_CAP}\s+){{1,3}}"
     r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Grove|Place|Terrace"
@@ -171,7 +192,7 @@ _ORG_NAME = (
 # at Malet Lambert", "works nights at the BAE Systems site in Brough".
 ORG_AFTER_PERSON_CUE = re.compile(
     r"\b(?:(?:employer|employers|agency)(?:\s+(?:is|was))?\s*[,:]?\s+(?:(?:at|is)\s+)?"
-    r"|(?:payslips?|wages|carers?|care\s+workers?|support\s+workers?|nurse|teacher|headteacher"
+    r"|(?i:payslips?|wages|carers?|care\s+workers?|support\s+workers?|nurse|teacher|headteacher"
     r"|tutor|senco|boss|manager|supervisor)(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?)?"
     r"\s+(?:from|at|with)\s+"
     r"|(?:works?|working|worked|employed|job|shifts?)(?:\s+[a-z]+){0,3}?\s+(?:at|for|by)\s+)"
@@ -301,10 +322,41 @@ def with_head(text: str, span: Span) -> Span:
     return Span(match.start(1), span.end, span.kind)
 
 
+def named_places(text: str) -> Iterator[Span]:
+    """Estates, sites and "The ..." houses named without a street word."""
+    from governance.redact_words import SERVICE_WORDS
+
+    yield from groups(NAMED_SITE, "ADDRESS", text)
+    for match in NAMED_ESTATE.finditer(text):
+        words = match.group(1).lower().split()
+        person = PERSON_BEFORE_ESTATE.search(text, max(0, match.start() - 60), match.start())
+        if person and not set(words) & (NOT_ESTATE_NAMES | SERVICE_WORDS):
+            yield Span(match.start(1), match.end(1), "ADDRESS")
+    for match in THE_HOUSE_THEN_PLACE.finditer(text):
+        words = match.group(1).lower().split()[1:]
+        if not set(words) & (SERVICE_WORDS | NOT_HOUSE_NAMES):
+            yield Span(match.start(1), match.end(1), "ADDRESS")
+
+
+def lower_case_streets(text: str) -> Iterator[Span]:
+    from governance.redact_names import fold, gazetteer
+    from governance.redact_words import STOPWORDS
+
+    common = gazetteer().common
+    for match in LOWER_STREET.finditer(text):
+        words = match.group(1).split()[:-1]
+        while words and (fold(words[0]) in common or words[0] in STOPWORDS):
+            words = words[1:]
+        if words and not any(fold(w) in common or w in STOPWORDS for w in words):
+            start = match.end(1) - len(" ".join(words)) - len(match.group(1).split()[-1]) - 1
+            yield Span(start, match.end(1), "ADDRESS")
+
+
 def addresses(text: str) -> Iterator[Span]:
     for span in groups(NUMBERED_ADDRESS, "ADDRESS", text):
         yield with_head(text, span)
-    yield from groups(NAMED_SITE, "ADDRESS", text)
+    yield from named_places(text)
+    yield from lower_case_streets(text)
     yield from groups(NUMBER_THEN_NAME, "ADDRESS", text)
     yield from streets(text)
     yield from homes_on_streets(text)
