@@ -7,13 +7,15 @@ import contextvars
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from langchain.chat_models import init_chat_model
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.extractive import ExtractiveAnswerer
 from assistant.prompts import AnswerPrompt, load_prompt
@@ -48,6 +50,16 @@ ERROR_NOTICE_CHARS = 200
 # Local OpenAI-compatible servers (llama.cpp, vLLM, LM Studio) ignore the key, but the openai
 # client refuses to start without one.
 UNUSED_API_KEY = "not-needed"
+# The most a reply may run to: the five sections take 150-400 tokens; a small model that loses its
+# way would otherwise write until the context is full, holding the server for minutes.
+MAX_REPLY_TOKENS = 700
+
+# Sent in place of a passage ingest typed "instruction" ("ignore previous instructions ..."): such
+# text is never quoted as guidance (core/instructions.py), so the model is not shown it either.
+HELD_BACK_TEXT = (
+    "(Text held back: this passage speaks to a computer system rather than stating a rule for "
+    "people. It is not guidance and must not be cited.)"
+)
 
 _SPACED_MARKER = re.compile(r"\s*" + MARKER.pattern)  # a marker and the space before it
 _GROUPED_MARKERS = re.compile(r"\[(\d+(?:\s*,\s*\d+)+)\]")  # "[1, 2]" -> "[1][2]"
@@ -76,6 +88,7 @@ def _ollama_options(llm: LLMSettings) -> dict[str, Any]:
         "base_url": llm.base_url or DEFAULT_OLLAMA_URL,
         "client_kwargs": {"timeout": llm.timeout_s},
         "validate_model_on_init": False,  # True would ask the server about the model right now
+        "num_predict": MAX_REPLY_TOKENS,
     }
 
 
@@ -91,7 +104,17 @@ def _openai_options(llm: LLMSettings) -> dict[str, Any]:
         "timeout": llm.timeout_s,
         # The answerer's own deadline covers the whole call; a retry would run on unwatched.
         "max_retries": 0,
+        **_reply_cap(llm.base_url),
     }
+
+
+def _reply_cap(base_url: str | None) -> dict[str, Any]:
+    """The reply token cap as the server reads it. langchain sends `max_tokens` as OpenAI's newer
+    `max_completion_tokens`, which llama.cpp's Python server (0.3.x) silently ignores, so a local
+    OpenAI-compatible server is sent the older `max_tokens` that they all read."""
+    if base_url:
+        return {"extra_body": {"max_tokens": MAX_REPLY_TOKENS}}
+    return {"max_tokens": MAX_REPLY_TOKENS}
 
 
 def _azure_options(llm: LLMSettings) -> dict[str, Any]:
@@ -109,6 +132,7 @@ def _azure_options(llm: LLMSettings) -> dict[str, Any]:
         "api_key": llm.api_key,
         "timeout": llm.timeout_s,
         "max_retries": 0,
+        "max_tokens": MAX_REPLY_TOKENS,
     }
 
 
@@ -186,27 +210,86 @@ class LLMAnswerer:
         return [SystemMessage(self.prompt.system), HumanMessage(user)]
 
     def _ask_model(self, question: str, citations: list[Citation], history: list[Turn]) -> str:
-        messages = self.messages(question, citations, history)
+        messages: list[BaseMessage] = list(self.messages(question, citations, history))
         try:
-            reply = call_with_deadline(lambda: self.model.invoke(messages), self.settings.timeout_s)
+            reply = stream_reply(self.model, messages, self.settings.timeout_s)
         except LLMFailed:
             raise
         except Exception as error:
             log.debug("LLM call failed", exc_info=True)  # _fall_back warns with the reason
             detail = f"{type(error).__name__}: {error}"[:ERROR_NOTICE_CHARS]
             raise LLMFailed(detail) from error
+        log.info(
+            "LLM reply from model %s with prompt %s: first token %s s, whole reply %.2f s, "
+            "%d characters, finish %s", self.settings.model, self.prompt.id,
+            "-" if reply.first_token_s is None else f"{reply.first_token_s:.2f}",
+            reply.total_s, len(reply.text), reply.finish_reason,
+            extra={"llm_reply": reply},
+        )  # fmt: skip
+        if reply.finish_reason == "length":
+            raise LLMFailed(f"its reply was cut off at the {MAX_REPLY_TOKENS}-token limit")
         return _THINKING.sub("", reply.text).strip()
 
     def _fall_back(
         self, question: str, citations: list[Citation], history: list[Turn], reason: str
     ) -> Answer:
-        log.warning("LLM answer not used (%s); answering extractively", reason)
+        log.warning(
+            "LLM answer not used (model %s, prompt %s): %s; answering extractively",
+            self.settings.model, self.prompt.id, reason,
+            extra={"llm_fallback": reason, "llm_model": self.settings.model, "prompt_id": self.prompt.id},
+        )  # fmt: skip
         answer = self.fallback.answer(question, citations, history)
+        # The prompt that was tried is logged with the extractive answer that replaced it, so the
+        # answer log tells a fallback (mode extractive, a prompt id) from a plain extractive answer.
+        answer.prompt_id = self.prompt.id
         answer.notices.append(
             f"The LLM answerer failed ({reason}); this answer was built from the documents "
             "without it."
         )
         return answer
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the model wrote and when: seconds from the request to the first text and to the end."""
+
+    text: str
+    first_token_s: float | None
+    total_s: float
+    finish_reason: str | None = None
+
+
+def stream_reply(model: BaseChatModel, messages: list[BaseMessage], timeout_s: float) -> Reply:
+    """The model's reply, streamed and read until it ends or the deadline passes. After the
+    deadline the stream is closed at the next chunk, which closes the HTTP response: a server such
+    as llama.cpp's then stops generating, rather than finish a reply no one will read while the
+    next question waits behind it (a plain `invoke` cannot be stopped)."""
+    started = time.monotonic()
+    abandoned = threading.Event()
+
+    def read() -> Reply:
+        parts: list[str] = []
+        first: float | None = None
+        finish: str | None = None
+        chunks = model.stream(messages)
+        try:
+            for chunk in chunks:
+                if abandoned.is_set():
+                    break
+                if chunk.text and first is None:
+                    first = time.monotonic() - started
+                parts.append(chunk.text)
+                metadata = chunk.response_metadata
+                finish = metadata.get("finish_reason") or metadata.get("done_reason") or finish
+        finally:
+            if isinstance(chunks, Generator):
+                chunks.close()
+        return Reply("".join(parts), first, time.monotonic() - started, finish)
+
+    try:
+        return call_with_deadline(read, timeout_s)
+    finally:
+        abandoned.set()
 
 
 def call_with_deadline(call: Callable[[], T], timeout_s: float) -> T:
@@ -278,13 +361,15 @@ def with_legal_line(text: str) -> str:
 
 
 def format_passages(citations: list[Citation]) -> str:
-    """Each passage under its marker and the label staff see, as the model must cite it."""
+    """Each passage under its marker and the label staff see, as the model must cite it; the text
+    of a passage typed as addressing a system (core/instructions.py) is not sent at all."""
     blocks = []
     for citation in citations:
         lines = [f"{marker(citation.n)} {citation.label()}"]
         if citation.warning:
             lines.append(f"Warning: {citation.warning}")
-        lines.append(citation.passage.text.strip())
+        held_back = citation.passage.passage_type == "instruction"
+        lines.append(HELD_BACK_TEXT if held_back else citation.passage.text.strip())
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import BaseMessage
+from langchain_core.outputs import ChatGenerationChunk
 
 
 class QueuedChatModel(FakeListChatModel):
@@ -18,6 +20,12 @@ class QueuedChatModel(FakeListChatModel):
         self.history.append(list(messages))
         return super()._call(messages, *args, **kwargs)
 
+    def _stream(
+        self, messages: list[BaseMessage], *args: Any, **kwargs: Any
+    ) -> Iterator[ChatGenerationChunk]:
+        self.history.append(list(messages))
+        yield from super()._stream(messages, *args, **kwargs)
+
 
 class BrokenChatModel(FakeListChatModel):
     """A chat model whose server is down."""
@@ -25,4 +33,7 @@ class BrokenChatModel(FakeListChatModel):
     responses: list[str] = []
 
     def _call(self, *args: Any, **kwargs: Any) -> str:
+        raise ConnectionError("cannot reach http://127.0.0.1:11434")
+
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         raise ConnectionError("cannot reach http://127.0.0.1:11434")
