@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from core.embedding import HashingEmbedder
 from core.settings import RetrievalSettings, Settings
 from core.vectorstore import PassageStore
@@ -39,7 +42,9 @@ QUESTION = "can crews email a tenant's new address to the council housing team o
 def _rank(settings: Settings, context_weight: float, clause: str) -> int:
     retrieval = RetrievalSettings(context_weight=context_weight, parts_weight=0.0)
     embedder = HashingEmbedder()
-    search = HybridSearch(retrieval, embedder, PassageStore(settings, embedder), settings.lexical_dir)
+    search = HybridSearch(
+        retrieval, embedder, PassageStore(settings, embedder), settings.lexical_dir
+    )
     hits = search.search(build_query(QUESTION, []), k=5)
     return [h.passage.clause for h in hits].index(clause)
 
@@ -63,3 +68,61 @@ def test_every_passage_is_stored_with_a_context_vector(tmp_path: Path) -> None:
     assert context.shape == own.shape
     assert store.context.count() == len(ids)
     assert (abs(context - own).sum(axis=1) > 0).all()  # a window, not the passage again
+
+
+# A request form repeats the words of every question about its agreement; the clause that decides
+# says it in fewer of them. The type prior lets prose outrank the form.
+WITH_FORM = """# Referral agreement
+
+## 3. Onward sharing
+
+3.1 Information received from a partner may be disclosed onward only with the written
+agreement of the partner that supplied it.
+
+## Appendix 2 - Information request form
+
+Information requested: ________
+Partner organisation: ________
+Passed on to which other organisation: ________
+Can it be passed on again (yes / no): ________
+Signature: ________ Date: ________
+"""
+
+
+def _search(settings: Settings, **weights: float) -> HybridSearch:
+    embedder = HashingEmbedder()
+    store = PassageStore(settings, embedder)
+    return HybridSearch(RetrievalSettings(**weights), embedder, store, settings.lexical_dir)
+
+
+def test_the_type_prior_lifts_a_clause_above_a_form_that_repeats_the_question(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    write(tmp_path / "docs", "referral.md", WITH_FORM)
+    ingest(settings, tmp_path / "docs")
+    query = build_query("can information from a partner be passed on to another organisation?", [])
+    first = {}
+    for prior in (0.0, 5.0):
+        hits = _search(settings, prose_weight=prior).search(query, k=2)
+        first[prior] = hits[0].passage
+    assert first[0.0].passage_type == "form"  # the hub wins without the prior...
+    assert first[5.0].clause == "3.1"  # ...and the deciding clause with it
+
+
+def test_fusion_weights_come_from_settings_and_an_unknown_signal_is_refused(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    write(tmp_path / "docs", "referral.md", WITH_FORM)
+    ingest(settings, tmp_path / "docs")
+    search = _search(settings, lexical_weight=0.25, prose_weight=1.5)
+    assert search.weights()["lexical"] == 0.25 and search.weights()["prose"] == 1.5
+    pool = search.candidates(build_query("passed on to another organisation", []))
+    assert pool is not None
+    with pytest.raises(ValueError, match="no signal named maxsim"):
+        pool.fused({"maxsim": 1.0})
+    # Only the ratios matter: doubling every weight ranks the pool the same way.
+    weights = search.weights()
+    once, twice = pool.fused(weights), pool.fused({k: 2 * w for k, w in weights.items()})
+    assert list(np.argsort(-once)) == list(np.argsort(-twice))

@@ -8,6 +8,7 @@ import pytest
 from assistant.scope import in_scope
 from retrieval.query import build_query, expand, parts
 from retrieval.search import _standardised
+from retrieval.vocabulary import legal_terms
 
 
 def test_a_story_then_a_question_is_searched_in_parts() -> None:
@@ -59,3 +60,21 @@ def test_a_signal_that_says_nothing_adds_nothing() -> None:
     assert not _standardised(np.array([2.0, 2.0, 2.0])).any()
     scaled = _standardised(np.array([1.0, 2.0, 3.0]))
     assert scaled.mean() == pytest.approx(0.0) and scaled.std() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [("can we hand over the visit notes to the housing officer?", "disclosure"),
+     ("how long do we hang on to the referral once it's sent?", "retention"),
+     ("I sent the form to the wrong email address", "personal data breach"),
+     ("who gets blamed if the council leaks it?", "indemnity"),
+     ("does it matter that he was arrested last year?", "criminal offence data")],
+)  # fmt: skip
+def test_everyday_wording_meets_the_documents_legal_terms(question: str, term: str) -> None:
+    assert term in build_query(question, [], vocabulary=True).text
+    assert term not in build_query(question, [], vocabulary=False).text
+
+
+def test_the_vocabulary_adds_nothing_to_a_question_already_in_legal_terms() -> None:
+    question = "What must a controller do after a personal data breach?"
+    assert legal_terms(question) == []
