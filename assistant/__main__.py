@@ -7,22 +7,24 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
+from core.cli import data_dir_option, settings_for
 from core.errors import ShareCheckError
 from core.settings import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m assistant", description="ShareCheck")
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant", description="ShareCheck", parents=[data_dir_option()]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    ask = sub.add_parser("ask", help="answer a question ('-' reads one per line from stdin)")
+    ask = sub.add_parser(
+        "ask", help="answer a question ('-' reads one per line from stdin)", parents=[data_dir_option()]
+    )
     ask.add_argument("question", help="the question, or - for stdin")
-    ask.add_argument("--data-dir", type=Path)
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument("--no-log", action="store_true", help="do not write the governance log")
-    users = sub.add_parser("users", help="local accounts")
-    users.add_argument("--data-dir", type=Path)
+    users = sub.add_parser("users", help="local accounts", parents=[data_dir_option()])
     from accounts.cli import add_user_commands
     from governance.cli import add_log_commands
 
@@ -67,8 +69,7 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     args = build_parser().parse_args(argv)
-    data_dir = getattr(args, "data_dir", None)
-    settings = Settings(**({"data_dir": data_dir} if data_dir else {}))
+    settings = settings_for(args)
     try:
         if args.command == "ask":
             return run_ask(args, settings)
