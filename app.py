@@ -10,7 +10,11 @@ import streamlit as st
 
 from assistant.service import Assistant
 from core.errors import ShareCheckError
-from ui import auth, ingest_view, navigation, services
+from ui import auth, conversation, ingest_view, navigation, services
+
+# How often the sign-in page checks whether the background warm-up has finished.
+READINESS_POLL_S = 2.0
+ENDED_KEY = "session_ended"
 
 
 def assistant_or_stop() -> Assistant:
@@ -25,16 +29,48 @@ def assistant_or_stop() -> Assistant:
 def sign_in_page() -> None:
     st.title("ShareCheck")
     st.caption("Can I share this? Answers from Humberside FRS's information sharing documents.")
+    if st.session_state.pop(ENDED_KEY, False):
+        st.info(auth.SESSION_ENDED, icon=":material/timer_off:")
+    auth.clear_cookie()
     auth.sign_in_form(services.users())
-    # Load the model while the person types: their first question is then answered at once.
-    assistant_or_stop()
-    services.warm_up()
+    readiness()
+
+
+@st.fragment(run_every=READINESS_POLL_S)
+def readiness() -> None:
+    """Whether answers are ready yet: the model loads in the background while people sign in."""
+    warm = services.start_warm_up()
+    if warm.error:
+        st.error(f"ShareCheck cannot answer yet: {warm.error}")
+    elif warm.ready:
+        st.caption(":material/check_circle: Answers are ready.")
+    else:
+        st.caption(
+            ":material/hourglass_top: Getting answers ready (after a restart this takes about "
+            "half a minute); you can sign in now."
+        )
+
+
+def sign_in_navigation() -> None:
+    """Only the sign-in page, at every page's address too: a bookmark of /library shows the
+    form (not "Page not found") and, once signed in, opens the Library."""
+    pages = [st.Page(sign_in_page, title="Sign in", default=True)] + [
+        st.Page(sign_in_page, title="Sign in", url_path=spec.name) for spec in navigation.PAGES
+    ]
+    st.navigation(pages, position="hidden").run()
+
+
+def sign_out(user: auth.SignedIn) -> None:
+    """End the session everywhere and forget its conversation."""
+    conversation.kept().forget(user.session_id)
+    auth.sign_out(services.users())
 
 
 def signed_in_sidebar(user: auth.SignedIn) -> None:
     with st.sidebar:
         st.caption(f"Signed in as **{user.name}** ({user.role})")
-        st.button("Sign out", icon=":material/logout:", on_click=auth.sign_out)
+        st.button("Sign out", icon=":material/logout:", on_click=sign_out, args=(user,))
+        auth.hand_over_cookie(services.users())
 
 
 def warn_example_contacts() -> None:
@@ -48,12 +84,22 @@ def warn_example_contacts() -> None:
         )
 
 
+def signed_in_user() -> auth.SignedIn | None:
+    """This tab's user while their session is live; else the one a session cookie or Microsoft
+    sign-in names; else no one."""
+    users = services.users()
+    user = auth.current_user()
+    if user is not None and not auth.still_signed_in(users, user):
+        st.session_state[ENDED_KEY] = True
+        user = None
+    return user or auth.resumed_user(users) or auth.oidc_user(users)
+
+
 def main() -> None:
     st.set_page_config(page_title="ShareCheck", page_icon=":material/share:", layout="centered")
-    user = auth.current_user() or auth.oidc_user(services.users())
+    user = signed_in_user()
     if user is None:
-        # A one-page navigation keeps the app_pages/ folder out of the menu until someone signs in.
-        st.navigation([st.Page(sign_in_page, title="Sign in")], position="hidden").run()
+        sign_in_navigation()
         return
     if not ingest_view.ensure_corpus(assistant_or_stop(), services.first_start_corpus()):
         st.warning("There are no documents to answer from yet; an administrator can add them.")

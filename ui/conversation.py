@@ -1,9 +1,16 @@
-"""One chat conversation in session state: questions asked, answers given, feedback on them."""
+"""One chat conversation in session state: questions asked, answers given, feedback on them.
+
+The conversation is also kept in server memory under the sign-in session's id, so a reload or a
+bookmark (a new browser session, signed in again from its cookie) finds it; it is not written to
+disk (the answer log keeps the redacted record) and goes with the server or the session.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -15,6 +22,9 @@ from ui.auth import SignedIn
 log = logging.getLogger(__name__)
 
 STATE_KEY = "conversation"
+# Conversations kept for reloads: one per signed-in session, the least recently used dropped
+# first. A shift's conversations on one server are far fewer; this only caps memory.
+KEPT_SESSIONS = 1000
 
 
 @dataclass
@@ -39,15 +49,51 @@ class Conversation:
         return [Turn(e.question, e.answer.text) for e in self.exchanges]
 
 
-def current() -> Conversation:
+class KeptConversations:
+    """The latest conversation of each sign-in session, in this server process's memory."""
+
+    def __init__(self, limit: int = KEPT_SESSIONS) -> None:
+        self.limit = limit
+        self._by_session: OrderedDict[str, Conversation] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session_id: str) -> Conversation | None:
+        with self._lock:
+            found = self._by_session.get(session_id)
+            if found is not None:
+                self._by_session.move_to_end(session_id)
+            return found
+
+    def keep(self, session_id: str, chat: Conversation) -> None:
+        with self._lock:
+            self._by_session[session_id] = chat
+            self._by_session.move_to_end(session_id)
+            while len(self._by_session) > self.limit:
+                self._by_session.popitem(last=False)
+
+    def forget(self, session_id: str) -> None:
+        with self._lock:
+            self._by_session.pop(session_id, None)
+
+
+@st.cache_resource(show_spinner=False)
+def kept() -> KeptConversations:
+    return KeptConversations()
+
+
+def current(user: SignedIn) -> Conversation:
+    """This tab's conversation; after a reload, the one kept for the user's session."""
     found = st.session_state.get(STATE_KEY)
     if not isinstance(found, Conversation):
-        found = st.session_state[STATE_KEY] = Conversation()
+        found = kept().get(user.session_id) or Conversation()
+        st.session_state[STATE_KEY] = found
+    kept().keep(user.session_id, found)
     return found
 
 
-def start_new() -> None:
-    st.session_state[STATE_KEY] = Conversation()
+def start_new(user: SignedIn) -> None:
+    chat = st.session_state[STATE_KEY] = Conversation()
+    kept().keep(user.session_id, chat)
 
 
 def ask(assistant: Assistant, user: SignedIn, conversation: Conversation, question: str) -> Exchange:

@@ -6,7 +6,11 @@ made from the settings that shape it, so a changed data dir gets its own assista
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import streamlit as st
@@ -16,6 +20,8 @@ from assistant.compose import Services
 from assistant.service import Assistant
 from core.embedding import Embedder
 from core.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # Where the first start reads documents from when the store is empty; the bundled corpus unless
 # this environment variable names another folder (tests point it at a tiny one).
@@ -63,6 +69,50 @@ def assistant() -> Assistant:
 def warm_up() -> None:
     """Load the model, open the store and build the redactor before the first question."""
     current().redactor.redact("warm-up")
+
+
+@dataclass
+class WarmUp:
+    """The background load of the model, index and redactor: started once per server process."""
+
+    started: float = 0.0
+    finished: float = 0.0
+    error: str = ""
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> None:
+        with self._lock:
+            if self.started:
+                return
+            self.started = time.monotonic()
+        threading.Thread(target=self._run, name="sharecheck-warm-up", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            warm_up()
+        except Exception as error:  # the pages say what stops the assistant when they need it
+            log.exception("warming up the assistant failed")
+            self.error = str(error)
+        finally:
+            self.finished = time.monotonic()
+            log.info("answers ready %.1f s after the warm-up started", self.finished - self.started)
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.finished) and not self.error
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up() -> WarmUp:
+    return WarmUp()
+
+
+def start_warm_up() -> WarmUp:
+    """Start loading the assistant in the background (once per process); the sign-in page and
+    the server start (serve.py) call this, so no one waits for the model at sign-in."""
+    warm = _warm_up()
+    warm.start()
+    return warm
 
 
 @st.cache_resource(show_spinner=False)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from accounts.users import Role
+from accounts.users import Role, UserStore
 from core.settings import Settings
 from ui.auth import SESSION_KEY, SignedIn
 
@@ -34,7 +34,11 @@ def data_dir(bundled_store: Settings, tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def signed_in(at: AppTest, role: Role, name: str = "") -> AppTest:
-    at.session_state[SESSION_KEY] = SignedIn(name or f"test-{role}", role, "password", "session-1")
+    """Signed in as the sign-in form would: with a live session in users.sqlite (each run checks it)."""
+    users = UserStore.open(Settings(), rounds=4)
+    session, _ = users.sessions.start(name or f"test-{role}", "password")
+    users.close()
+    at.session_state[SESSION_KEY] = SignedIn(name or f"test-{role}", role, "password", session.id)
     return at
 
 

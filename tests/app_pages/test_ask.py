@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages.ask import BLANK, MAX_QUESTION_CHARS, SHORTEN_SENT_KEY, too_long
 from core.settings import Settings
 from governance.log import AnswerLog
 from ui.answer_view import REDACTED_NOTICE
@@ -125,3 +126,45 @@ def test_an_llm_failure_shows_the_fallback_notice(
     notices = [w.value for w in at.warning]
     assert any(n.startswith("The LLM answerer failed (") and n.endswith(FELL_BACK) for n in notices), notices
     assert re.search(r":blue-badge\[\d+\]", assistant_text(at))
+
+
+# --- what the box takes ------------------------------------------------------------------------
+
+
+def logged_questions() -> list[str]:
+    with AnswerLog.open(Settings()) as log:
+        return [row.question for row in log.answers()]
+
+
+def test_a_blank_question_is_refused_with_a_message_and_not_logged(data_dir: Path, app_for: AppFor) -> None:
+    at = ask(app_for("staff").run(), "   \n  ")
+    assert [e.value for e in at.error] == [BLANK]
+    assert not at.chat_message
+    assert logged_questions() == []
+
+
+def test_the_length_limit_is_shown_and_a_longer_paste_is_kept_and_refused(
+    data_dir: Path, app_for: AppFor
+) -> None:
+    at = app_for("staff").run()
+    assert f"{MAX_QUESTION_CHARS:,} characters" in at.chat_input[0].placeholder
+    pasted = REFERRAL + " " + "The resident said a lot more. " * 200
+    ask(at, pasted)
+    assert [e.value for e in at.error] == [too_long(len(pasted))]
+    assert f"at most {MAX_QUESTION_CHARS:,} characters" in at.error[0].value
+    assert at.text_area[0].value == pasted  # kept, to shorten
+    assert not at.chat_message and logged_questions() == []
+    at.text_area[0].set_value(REFERRAL)
+    at.button(key=SHORTEN_SENT_KEY).click().run()
+    assert not at.exception and not at.error
+    assert [m.name for m in at.chat_message] == ["user", "assistant"]
+    assert not at.text_area
+    assert len(logged_questions()) == 1
+
+
+def test_a_question_in_welsh_is_told_answers_are_in_english(data_dir: Path, app_for: AppFor) -> None:
+    at = ask(app_for("staff").run(), "A gaf i rannu manylion rhywun gyda'r heddlu heb eu caniatâd?")
+    assert "ShareCheck answers questions in English" in assistant_text(at)
+    with AnswerLog.open(Settings()) as log:
+        (row,) = log.answers()
+    assert row.abstained and "ShareCheck answers questions in English" in row.answer_text

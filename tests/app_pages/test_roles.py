@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from accounts.users import ROLES, Role, UserStore
 from core.settings import Settings
-from ui.auth import SESSION_KEY, SignedIn
+from ui.auth import HANDOFF_KEY, SESSION_COOKIE_PATH, SESSION_ENDED, SESSION_KEY, SignedIn
 from ui.navigation import PAGES
 
 pytestmark = pytest.mark.slow
@@ -160,3 +160,47 @@ def test_admins_are_warned_while_contacts_are_examples(
     monkeypatch.setenv(warning, "the DPO (dpo@humbersidefire.gov.uk)")
     configured = app_for("admin").run()
     assert not any(warning in w.value for w in configured.warning)
+
+
+# --- sessions that outlive the tab (accounts/sessions.py, serve.py sets the cookie) -------------
+
+
+def test_signing_in_starts_a_session_and_hands_the_browser_its_one_time_code(
+    data_dir: Path, app_for: AppFor
+) -> None:
+    UserStore.open(Settings(), rounds=4).add("alice", "staff", PASSWORD)
+    at = app_for(None).run()
+    at.text_input[0].set_value("alice")
+    at.text_input[1].set_value(PASSWORD)
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    user, code = at.session_state[SESSION_KEY], at.session_state[HANDOFF_KEY]
+    scripts = [h.proto.body for h in at.get("html")]
+    assert any(SESSION_COOKIE_PATH in s and code in s for s in scripts)
+    users = UserStore.open(Settings(), rounds=4)
+    token = users.sessions.claim(code)  # what serve.py does with the code the page posts
+    assert token and users.sessions.resume(token).id == user.session_id  # type: ignore[union-attr]
+    at.run()
+    assert HANDOFF_KEY not in at.session_state  # collected: not handed out again
+    assert not any(code in h.proto.body for h in at.get("html"))
+
+
+def test_signing_out_ends_the_session_on_the_server(data_dir: Path, app_for: AppFor) -> None:
+    at = app_for("staff").run()
+    session_id = at.session_state[SESSION_KEY].session_id
+    next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
+    assert UserStore.open(Settings(), rounds=4).sessions.active(session_id) is None
+    assert any(SESSION_COOKIE_PATH in h.proto.body and "DELETE" in h.proto.body for h in at.get("html"))
+
+
+def test_a_session_ended_elsewhere_signs_this_tab_out_with_a_reason(
+    data_dir: Path, app_for: AppFor
+) -> None:
+    at = app_for("staff").run()
+    assert at.chat_input
+    UserStore.open(Settings(), rounds=4).sessions.end(at.session_state[SESSION_KEY].session_id)
+    at.run()
+    assert SESSION_KEY not in at.session_state
+    assert SESSION_ENDED in [i.value for i in at.info]
+    assert not at.chat_input
+
