@@ -3,6 +3,8 @@
     python -m eval.redaction [--set tests/data/redaction_set.jsonl] [--uk-only] [--no-ner] [--show]
 
 Recall: share of labelled personal-data spans wholly inside one redaction, overall and per kind.
+A labelled name includes its title, so "Mrs [NAME]" misses "Mrs Ellison"; the title-tolerant
+figure (the measure before titles were redacted) counts it, for comparison with older reports.
 Leaks: labelled text still readable anywhere in the redacted question (a second mention).
 False positives: redactions that touch no labelled span, and clean questions changed at all.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import tempfile
 import time
 from collections import Counter
@@ -24,6 +27,12 @@ DEFAULT_SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "redac
 KINDS = frozenset(
     {"NAME", "ADDRESS", "POSTCODE", "PHONE", "EMAIL", "DOB", "NHS_NUMBER", "NI_NUMBER",
      "VEHICLE_REG", "SCHOOL_OR_INSTITUTION", "CARD_NUMBER", "BANK_ACCOUNT"}
+)
+# A title at the start of a labelled name, left out by the title-tolerant figure.
+LEADING_TITLE = re.compile(
+    r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof|sir|dame|cllr|pc|sgt|revd?)\.?\s+"
+    r"(?:(?:and|&)\s+(?:mr|mrs|ms|miss|dr)\.?\s+)?)",
+    re.IGNORECASE,
 )
 # The targets the redactor is held to (recall overall and for every kind; clean questions changed).
 RECALL_TARGET = 0.95
@@ -70,6 +79,7 @@ class Score:
     leaks: list[tuple[str, str, str]] = field(default_factory=list)  # still readable anywhere
     clean: int = 0
     clean_changed: int = 0
+    removed_title_tolerant: int = 0
 
     @property
     def recall(self) -> float:
@@ -99,6 +109,9 @@ def score(items: list[Labelled], redactions: list[Redaction]) -> Score:
                 result.removed[kind] += 1
             else:
                 result.misses.append((item.id, kind, item.question[start:end]))
+            title = LEADING_TITLE.match(item.question[start:end]) if kind == "NAME" else None
+            bare = start + (title.end() if title and title.end() < end - start else 0)
+            result.removed_title_tolerant += any(a <= bare and end <= b for a, b in covered)
             if item.question[start:end] in redaction.text:
                 result.leaks.append((item.id, kind, item.question[start:end]))
         for span in redaction.spans:
@@ -112,12 +125,18 @@ def score(items: list[Labelled], redactions: list[Redaction]) -> Score:
 
 def report(result: Score, engine: str, elapsed_s: float, count: int, show: bool) -> str:
     lines = [
-        f"redactor: {engine}; {count} questions, {elapsed_s * 1000 / max(count, 1):.1f} ms each",
+        f"redactor: {engine}; {count} questions, {elapsed_s * 1000 / max(count, 1):.1f} ms each"
+        f" (CPU time: other load on the machine does not count)",
         (
             f"recall: {sum(result.removed.values())}/{sum(result.spans.values())} "
             f"labelled spans removed = {result.recall:.1%}"
         ),
     ]
+    total = sum(result.spans.values())
+    lines.append(
+        f"title-tolerant recall (a name's title may stay): {result.removed_title_tolerant}/{total}"
+        f" = {result.removed_title_tolerant / max(total, 1):.1%}"
+    )
     for kind in sorted(result.spans):
         lines.append(
             f"  {kind:<22} {result.removed[kind]:>3}/{result.spans[kind]:<3} "
@@ -153,9 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as cache:
         redactor = Redactor(Path(cache), use_presidio=not args.uk_only, use_ner=not args.no_ner)
         redactor.redact("warm up")  # builds presidio once, outside the timing
-        started = time.perf_counter()
+        started = time.process_time()
         redactions = [redactor.redact(item.question) for item in items]
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         print(report(score(items, redactions), redactor.engine, elapsed, len(items), args.show))
     return 0
 
