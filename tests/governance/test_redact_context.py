@@ -1,0 +1,106 @@
+"""The redactor finds people, places and things from their context: each kind of catch added for
+issue 16, and the policy text around them that must stay as written. Our own examples, written
+apart from any blind evaluation set; the rules alone (no presidio, no spaCy model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from governance.redact import Redactor
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory: pytest.TempPathFactory) -> Redactor:
+    return Redactor(tmp_path_factory.mktemp("cache"), use_presidio=False, use_ner=False)
+
+
+CATCHES = [
+    # a title is part of the name, in any case, also for couples and initials
+    ("Can I tell Mrs Ellison's GP?", "Can I tell [NAME]'s GP?"),
+    ("went round to mr and mrs o'hara's", "went round to [NAME]'s"),
+    ("tenant Mrs A Ward rang", "tenant [NAME] rang"),
+    ("visited mrs hilda clarkson today", "visited [NAME] today"),
+    ("MR DAVID PRESTON at 3 Kingsway", "[NAME] at [ADDRESS]"),
+    ("ask Cllr Hughes and PC Dawson", "ask [NAME] and [NAME]"),
+    # first names in context, first + last pairs
+    ("the eldest is Harpreet and he is 14", "the eldest is [NAME] and he is 14"),
+    ("her son is derek", "her son is [NAME]"),
+    ("owner is ian barker from next door", "owner is [NAME] from next door"),
+    ("the occupier, Jan Nowak, works nights", "the occupier, [NAME], works nights"),
+    ("YOUNG LAD CALLED JACK SMITH AGED 12", "YOUNG LAD CALLED [NAME] AGED 12"),
+    # addresses without a number, house names and their villages, flats, plots
+    ("the lady at number 12 on Holderness Road", "the lady at [ADDRESS]"),
+    ("the end house on Orchard Park has bonfires", "the [ADDRESS] has bonfires"),
+    ("found at Rose Cottage, Skidby. Owner", "found at [ADDRESS]. Owner"),
+    ("the barn at Holly Tree Farm near Routh", "the barn at [ADDRESS]"),
+    ("record for flat 14b, Lambert House, Spring Bank.", "record for [ADDRESS]."),
+    ("he lives in flat 6. can i", "he lives in [ADDRESS]. can i"),
+    ("plot 34 on the caravan site", "[ADDRESS] on the caravan site"),
+    ("at 11 The Paddocks and at 47 Westgate", "at [ADDRESS] and at [ADDRESS]"),
+    ("attended Hillcrest, 4 Church View, Brandesburton", "attended [ADDRESS]"),
+    ("a van at Golden Sands holiday park", "a van at [ADDRESS]"),
+    ("mrs mcallister on westbourne ave", "[NAME] on [ADDRESS]"),
+    ("her mum's on Sutton Park estate", "her mum's on [ADDRESS]"),
+    ("the lady at The Old Forge, Ellerker is", "the lady at [ADDRESS] is"),
+    # schools and workplaces named by who the person deals with there
+    ("the school nurse at Malet Lambert", "the school nurse at [SCHOOL_OR_INSTITUTION]"),
+    ("tell his employer, Hull Trains?", "tell his employer, [SCHOOL_OR_INSTITUTION]?"),
+    ("The carer, Joyce from Helping Hands, rang",
+     "The carer, [NAME] from [SCHOOL_OR_INSTITUTION], rang"),
+    ("payslip from Arco", "payslip from [SCHOOL_OR_INSTITUTION]"),
+    ("works nights at the BAE Systems site in Brough, ok",
+     "works nights at the [SCHOOL_OR_INSTITUTION], ok"),
+    ("a patient on Ward 40 at Hull Royal Infirmary",
+     "a patient on Ward 40 at [SCHOOL_OR_INSTITUTION]"),
+    # dates of birth in any wording, NI numbers as staff copy them
+    ("born in 1938 (15/08/1938) and", "born in [DOB] and"),
+    ("date of birth, 12/03/1948", "date of birth, [DOB]"),
+    ("her date of birth is the twelfth of march 1948", "her date of birth is the [DOB]"),
+    ("the number on the letter was QQ 24 68 13 E", "the number on the letter was [NI_NUMBER]"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CATCHES)
+def test_personal_data_found_from_its_context(rules: Redactor, text: str, expected: str) -> None:
+    assert rules.redact(text).text == expected
+
+
+LEFT_ALONE = [
+    "Is Art 9(2)(g) the right condition for sharing health data?",
+    "Can I share a Safe and Well referral with the MASH on a Friday in June?",
+    "Is Schedule 1 Part 2 paragraph 18 the right condition under Article 6?",
+    "A nurse from the NHS community team asked for our notes.",
+    "Can a support worker at Adult Social Care see the referral?",
+    "his employer is Hull City Council and he works for HFRS",
+    "Can a carer from Age UK see the report?",
+    "Our station is on Clough Road; can visitors see the board?",
+    "the houses on the main road and the slip road off the a63",
+    "Can I share the list of properties on the Bransholme Estate that had visits?",
+    "a flat 20% rise in calls over 6 hours",
+    "The twelfth of March is our next training day",
+    "the young lad was fine",
+    "CAN I TELL THE COUNCIL ABOUT A HOARDER UNDER ARTICLE 6",
+    "Can I share with Castle Hill Hospital and Humberside Police?",
+    "Are plot numbers on a caravan site personal data?",
+]
+
+
+@pytest.mark.parametrize("text", LEFT_ALONE)
+def test_policy_and_service_words_are_left_alone(rules: Redactor, text: str) -> None:
+    result = rules.redact(text)
+    assert result.text == text, result.spans
+
+
+def test_a_name_redacted_once_is_not_redacted_again(rules: Redactor) -> None:
+    once = rules.redact("Mr and Mrs Hutchinson at 47 Westgate, Beverley").text
+    assert once == "[NAME] at [ADDRESS]"
+    assert rules.redact(once).text == once
+
+
+def test_the_services_own_contact_with_a_title_is_kept(tmp_path: Path) -> None:
+    kept = Redactor(tmp_path, use_presidio=False, use_ner=False,
+                    keep=["the DPO, Mrs Jane Corbett"])
+    text = "Ask Mrs Jane Corbett; the resident Mrs Corbett smokes"
+    assert kept.redact(text).text == "Ask Mrs Jane Corbett; the resident [NAME] smokes"
