@@ -69,8 +69,8 @@ def start_session(
 
 def resumed_user(users: UserStore) -> SignedIn | None:
     """The person a session cookie (sent again on a reload or bookmark) names, if still live."""
-    token = st.context.cookies.get(COOKIE_NAME)
-    session = users.sessions.resume(token) if isinstance(token, str) and token else None
+    token = session_token()
+    session = users.sessions.resume(token) if token else None
     if session is None:
         return None
     account = users.get(session.name)
@@ -82,6 +82,12 @@ def resumed_user(users: UserStore) -> SignedIn | None:
     user = SignedIn(session.name, account.role if account else "staff", session.method, session.id)
     st.session_state[SESSION_KEY] = user
     return user
+
+
+def session_token() -> str | None:
+    """The session cookie's token, as the browser sent it when this tab connected."""
+    token = st.context.cookies.get(COOKIE_NAME)
+    return token if isinstance(token, str) and token else None
 
 
 def still_signed_in(users: UserStore, user: SignedIn) -> bool:

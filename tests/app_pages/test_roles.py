@@ -204,3 +204,39 @@ def test_a_session_ended_elsewhere_signs_this_tab_out_with_a_reason(
     assert SESSION_ENDED in [i.value for i in at.info]
     assert not at.chat_input
 
+
+
+def test_a_session_cookie_signs_a_new_tab_in_with_its_conversation(
+    data_dir: Path, app_for: AppFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    users = UserStore.open(Settings(), rounds=4)
+    users.add("alice", "governance", PASSWORD)
+    session, code = users.sessions.start("alice", "password")
+    token = users.sessions.claim(code)
+    first = app_for(None)
+    first.session_state[SESSION_KEY] = SignedIn("alice", "governance", "password", session.id)
+    first.run().chat_input[0].set_value("Can I tell the police?").run()
+    monkeypatch.setattr("ui.auth.session_token", lambda: token)  # AppTest cannot send cookies
+    reloaded = app_for(None).run()
+    assert not reloaded.exception
+    user = reloaded.session_state[SESSION_KEY]
+    assert (user.name, user.role, user.session_id) == ("alice", "governance", session.id)
+    assert [m.markdown[0].value for m in reloaded.chat_message if m.name == "user"] == [
+        "Can I tell the police?"
+    ]
+    users.sessions.end(session.id)
+    assert SESSION_KEY not in app_for(None).run().session_state
+
+
+def test_an_entra_session_resumes_only_while_microsoft_still_signs_them_in(
+    data_dir: Path, app_for: AppFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    users = UserStore.open(Settings(), rounds=4)
+    session, code = users.sessions.start("jo.bloggs@hfrs.example", "oidc")
+    token = users.sessions.claim(code)
+    monkeypatch.setattr("ui.auth.session_token", lambda: token)
+    at = with_entra(app_for(None), {"is_logged_in": True, "email": "jo.bloggs@hfrs.example"}).run()
+    user = at.session_state[SESSION_KEY]
+    assert (user.session_id, user.via, user.role) == (session.id, "oidc", "staff")
+    signed_out = with_entra(app_for(None), {"is_logged_in": False}).run()
+    assert SESSION_KEY not in signed_out.session_state
