@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from assistant.answer import NOT_LEGAL_ADVICE, VERDICTS, Verdict
+from core.answer import NOT_LEGAL_ADVICE, VERDICTS, Verdict
 from core.passage import citation_label
 
 Decision = Literal["shared", "not_shared"]

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from assistant.answer import Answer, Citation
+from core.answer import Answer, Citation
 from core.passage import clause_shown
 from core.sentences import split_sentences
 from records.model import (

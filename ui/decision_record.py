@@ -11,7 +11,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from assistant.answer import Answer
+from core.answer import Answer
 from records.model import (
     CONSENT_NAMES,
     CONSENTS,

@@ -16,7 +16,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from assistant.answer import Answer, Citation
+from core.answer import Answer, Citation
 from core.passage import Passage
 from core.settings import Settings
 from governance.cli import run_log_command
