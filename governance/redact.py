@@ -84,8 +84,9 @@ KIND_PRIORITY = (
     "CARD_NUMBER", "BANK_ACCOUNT", "SCHOOL_OR_INSTITUTION", "ADDRESS", "NAME",
 )
 PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
-# Same-kind spans only this apart are one: "Willow Farm, Back Lane" is one address.
-JOINABLE_GAP = re.compile(r"[\s,]{1,3}")
+# Same-kind spans only this apart are one: "Willow Farm, Back Lane" is one address, and
+# "Harold 'Harry' Clegg" one name.
+JOINABLE_GAP = re.compile(r"[\s,]{1,3}|\s?['\"‘’“”]\s?")
 
 
 # Text at least this share capitals is shouted ("YOUNG LAD CALLED JACK SMITH"): names are then
@@ -266,7 +267,7 @@ class Redactor:
         """A redactor caching its blank spaCy pipeline under the data directory and keeping the
         service's own contacts as they are."""
         contacts = settings.contacts.model_dump().values()
-        return cls(Path(settings.data_dir) / "cache", keep=[str(c) for c in contacts])
+        return cls(settings.cache_dir, keep=[str(c) for c in contacts])
 
     @property
     def engine(self) -> str:

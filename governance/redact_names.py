@@ -328,6 +328,9 @@ class NameFinder:
         found = self._name_at(i, lower_ok=True)
         if found is None:
             return None
+        town = fold(word.text) in self.names.places and self._is_first_name(word) is None
+        if town and found[1] == i:
+            return None  # "spoke to Hull Women's Aid": a town, then what is there
         # "called Humberside Police": a service, not a person.
         nxt = self._adjacent(found[1])
         return None if nxt is not None and nxt.lower in ORG_WORDS else found
@@ -380,6 +383,9 @@ class NameFinder:
             return None
         if self._everyday(word) or fold(word.text) in self.names.places:
             return None  # "the Smith family" yes; "the Foster family" no; "the Hull family" no
+        after_the = i > 0 and self.words[i - 1].lower == "the"
+        if not after_the and fold(word.text) not in self.names.last:
+            return None  # "Working Together to Safeguard Children"
         return (i, i)
 
     def _known_first_name(self, i: int, word: Word) -> tuple[int, int] | None:

@@ -67,7 +67,8 @@ HOME_ON_STREET = re.compile(
     r"|bungalows?|cottages?|terrace|block|maisonettes?|property|caravan)"
     r"(?:\s+(?:above|over|behind|next\s+to|opposite|beside)\s+(?:the\s+|a\s+)?(?:[a-z'’]+\s+){0,3}?"
     r"[a-z'’]+)?"
-    r"|(?:number|no\.?|num\.?)\s?\d{1,4}[a-z]?)\s+(?:on|in|off|along|down|up)\s+(?:the\s+)?)"
+    r"|(?:number|no\.?|num\.?)\s?\d{1,4}[a-z]?)(?:\s+(?:on|in|off|along|down|up)\s+(?:the\s+)?"
+    r"|,\s*))"
     rf"((?:{_CAP}\s+){{1,3}}"
     r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Grove|Place|Terrace"
     r"|Gardens|Walk|Mews|Rise|Parade|Row|Garth|Fold|Croft|Chase|Vale|Boulevard|Square|Villas"
@@ -112,6 +113,11 @@ HOUSE_NUMBER = re.compile(
     r"(?:the\s+)?(?:(?:house|home|property|flat)\s+(?:at\s+)?)?"
     r"((?:number|no\.?|num\.?|#)\s?\d{1,4}[a-z]?)\b(?![./-]\d)",
     re.IGNORECASE,
+)
+# "the man at 14a": a house number with its letter is a home even without the street.
+HOUSE_NUMBER_LETTER = re.compile(
+    r"\b(?:at|from|lives\s+at|living\s+at|outside|opposite|next\s+door\s+to)\s+(\d{1,4}[a-hA-H])\b"
+    r"(?![.'’-]?\w)"
 )
 # A hospital is a partner organisation, except where it says where a person is: "a patient at
 # Castle Hill Hospital", "discharged from Hull Royal Infirmary".
@@ -362,6 +368,7 @@ def addresses(text: str) -> Iterator[Span]:
     yield from homes_on_streets(text)
     yield from house_names(text)
     yield from groups(HOUSE_NUMBER, "ADDRESS", text, 1)
+    yield from groups(HOUSE_NUMBER_LETTER, "ADDRESS", text, 1)
     yield from groups(FLAT_ALONE, "ADDRESS", text, 1)
 
 

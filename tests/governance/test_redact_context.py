@@ -44,6 +44,9 @@ CATCHES = [
     ("mrs mcallister on westbourne ave", "[NAME] on [ADDRESS]"),
     ("her mum's on Sutton Park estate", "her mum's on [ADDRESS]"),
     ("the lady at The Old Forge, Ellerker is", "the lady at [ADDRESS] is"),
+    ("the man at 14a is called Dave", "the man at [ADDRESS] is called [NAME]"),
+    ("Lives in the end cottage, Low Street, Sancton", "Lives in the [ADDRESS]"),
+    ("Resident Harold 'Harry' Clegg smokes", "Resident [NAME] smokes"),
     # schools and workplaces named by who the person deals with there
     ("the school nurse at Malet Lambert", "the school nurse at [SCHOOL_OR_INSTITUTION]"),
     ("tell his employer, Hull Trains?", "tell his employer, [SCHOOL_OR_INSTITUTION]?"),
@@ -84,6 +87,9 @@ LEFT_ALONE = [
     "CAN I TELL THE COUNCIL ABOUT A HOARDER UNDER ARTICLE 6",
     "Can I share with Castle Hill Hospital and Humberside Police?",
     "Are plot numbers on a caravan site personal data?",
+    "Can I talk to Hull Women's Aid about a referral?",
+    "What does Working Together to Safeguard Children 2023 say?",
+    "we met at 3pm, meet again at 10am",
 ]
 
 
