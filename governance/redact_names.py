@@ -432,9 +432,18 @@ class NameFinder:
         return i > 0 and self.words[i - 1].lower in PLACE_PREPOSITIONS
 
 
+# "Harold 'Harry' Clegg": a first name, a nickname in quotes, a surname.
+NICKNAMED = re.compile(
+    r"\b([A-Z][a-z]+)\s+['\"‘“][A-Z][a-z]+['\"’”]\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b"
+)
+
+
 def name_spans(text: str) -> Iterator[Span]:
     """Every NAME span the rules find in `text`, overlapping or not."""
     yield from NameFinder(text, gazetteer()).spans()
+    for match in NICKNAMED.finditer(text):
+        if fold(match.group(1)) in gazetteer().first:
+            yield Span(match.start(), match.end(), "NAME")
 
 
 # The title before a name belongs to the name: "Mrs Ellison" is one span, and so is "mr and mrs
