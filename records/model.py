@@ -129,13 +129,11 @@ def record_fields(record: DecisionRecord) -> list[tuple[str, str]]:
     consent = CONSENT_NAMES[record.consent]
     if record.consent_reason.strip():
         consent = f"{consent}: {record.consent_reason.strip()}"
-    answer = VERDICT_NAMES[record.verdict]
-    if record.bottom_line:
-        answer = f"{answer}. {record.bottom_line}"
     reference = f"answer #{record.answer_id} in the ShareCheck log" if record.answer_id else "not logged"
     return [
         ("Question (in brief)", record.question),
-        ("ShareCheck's answer", answer),
+        ("ShareCheck's verdict", VERDICT_NAMES[record.verdict]),
+        ("ShareCheck's bottom line", record.bottom_line or "Not shown"),
         ("Decision", DECISION_NAMES[record.decision]),
         ("Lawful basis", LAWFUL_BASIS_NAMES[record.lawful_basis]),
         ("Other conditions or powers", record.legal_gateway or "None recorded"),

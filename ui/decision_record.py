@@ -12,6 +12,8 @@ from datetime import datetime
 import streamlit as st
 
 from core.answer import Answer
+from core.errors import ShareCheckError
+from core.passage import Passage
 from records.model import (
     CONSENT_NAMES,
     CONSENTS,
@@ -25,7 +27,7 @@ from records.model import (
     DecisionRecord,
     RecordError,
 )
-from records.prefill import RECIPIENTS, Draft, prefill
+from records.prefill import RECIPIENTS, Draft, documents_question, guess_recipient, prefill
 from records.render import file_stem, to_docx, to_pdf, to_text
 from records.store import StoredRecord
 from ui import services
@@ -66,8 +68,21 @@ def _draft(user: SignedIn, exchange: Exchange, key: str) -> DecisionRecord:
     would make Streamlit treat them as new widgets and drop what was typed."""
     drafts: dict[str, Draft] = st.session_state.setdefault("record-drafts", {})
     if key not in drafts:
-        drafts[key] = prefill(exchange.answer, exchange.question, user.name, datetime.now())
+        more = documents_on(exchange)
+        drafts[key] = prefill(exchange.answer, exchange.question, user.name, datetime.now(), more)
     return drafts[key].record
+
+
+def documents_on(exchange: Exchange) -> list[Passage]:
+    """The documents' passages on the lawful basis and the secure route for this recipient, for
+    what the answer itself does not say; none when the search cannot run."""
+    recipient = guess_recipient(exchange.question, exchange.answer)
+    try:
+        assistant = services.assistant()
+        return [hit.passage for q in documents_question(recipient) for hit in assistant.retrieve(q)]
+    except ShareCheckError as error:
+        log.warning("drafting a record without the documents' basis and route: %s", error)
+        return []
 
 
 def _clause_options(answer: Answer, draft: DecisionRecord) -> list[ClauseCited]:

@@ -104,8 +104,36 @@ def test_the_draft_is_read_from_the_answer_and_the_question() -> None:
     ]  # fmt: skip
     assert record.recipient == "Police" and record.consent == "refused"
     assert record.sent_by.startswith("Personal information is sent by secure email")
-    assert record.sent_by.endswith("(clause 8.1)")
+    assert record.sent_by.endswith("(Police ISA, clause 8.1)")
     assert record.answer_id == 7 and record.decided_by == "crew.member"
+
+
+def test_a_basis_and_route_the_answer_lacks_come_from_the_documents_with_their_clause() -> None:
+    # Searched passages, unlike cited ones, are read usual basis first (public task before a
+    # vital-interests clause ranked above it), and only from cited agreements or general documents.
+    referral = Passage(text="Where crews decide not to make a referral, they must record why.",
+                       source="isa.docx", title="ASC ISA", kind="agreement", clause="8.2")  # fmt: skip
+    answer = Answer(question="q", text="Record why [1].", citations=[Citation(1, referral, 0.8)],
+                    abstained=False, mode="extractive", verdict="depends")  # fmt: skip
+    guide = "frontline-sharing-guide.md"
+    more = [
+        passage("4.1", "Both parties rely on Article 6(1)(e) UK GDPR (public task)."),  # another ISA
+        Passage(text="Where life is at risk either party may share (vital interests).",
+                source="isa.docx", title="ASC ISA", kind="agreement", clause="3.3"),
+        Passage(text="4.1 Public task: most of our sharing is part of our job.", source=guide,
+                title="Frontline guide", kind="guidance", clause="4.1"),
+        Passage(text="(a) use the secure referral portal, or secure email from your work account;",
+                source=guide, title="Frontline guide", kind="guidance", clause="7.1"),
+    ]  # fmt: skip
+    record = prefill(answer, "Can I refer him to ASC?", "crew", NOW, more).record
+    assert record.lawful_basis == "public_task"
+    assert record.sent_by == (
+        "Use the secure referral portal, or secure email from your work account "
+        "(Frontline guide, clause 7.1)"
+    )
+    assert [(c.source, c.clause) for c in record.clauses] == [
+        ("isa.docx", "8.2"), (guide, "4.1"), (guide, "7.1"),
+    ]  # fmt: skip
 
 
 def test_danger_now_drafts_vital_interests_and_999() -> None:
