@@ -282,8 +282,10 @@ class NameFinder:
             return None
         if len(nxt.text) == 1 and nxt.text.isupper():  # an initial: "Mr J. Bloggs", "Mrs A Ward"
             after = self._adjacent(i + 1)
+            if title in RANK_TITLES and not word.capitalised:
+                return None  # "a lady I think"
             if after is None or not after.capitalised or after.lower in ORG_WORDS:
-                return (i + 1, i + 1)
+                return None if nxt.text in ("I", "A") else (i + 1, i + 1)
             return (i + 1, self._title_name_end(i + 2))
         if nxt.lower in ORG_WORDS or nxt.lower in STOPWORDS:
             return None

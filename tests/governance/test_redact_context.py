@@ -90,6 +90,7 @@ LEFT_ALONE = [
     "Can I talk to Hull Women's Aid about a referral?",
     "What does Working Together to Safeguard Children 2023 say?",
     "we met at 3pm, meet again at 10am",
+    "a concern about a lady I think is being neglected",
 ]
 
 
