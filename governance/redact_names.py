@@ -287,6 +287,9 @@ class NameFinder:
             if after is None or not after.capitalised or after.lower in ORG_WORDS:
                 return None if nxt.text in ("I", "A") else (i + 1, i + 1)
             return (i + 1, self._title_name_end(i + 2))
+        initial = self._adjacent(i + 1) if re.match(r"[a-z]\.", self.text[nxt.start:]) else None
+        if title in TITLES and initial is not None and self._surname_like(initial):
+            return (i + 1, i + 2)  # "mr k. brannigan"
         if nxt.lower in ORG_WORDS or nxt.lower in STOPWORDS:
             return None
         if nxt.capitalised or nxt.text.isupper():  # "Mrs Patel", "MRS PATEL"
@@ -451,7 +454,7 @@ def name_spans(text: str) -> Iterator[Span]:
 # The title before a name belongs to the name: "Mrs Ellison" is one span, and so is "mr and mrs
 # singh". Rank titles count only with a capital ("Sgt Iqbal", not "the nurse Precious").
 _TITLE_WORD = (
-    r"(?:(?i:mr|mrs|ms|miss|mx|dr|prof|master)|Sir|Dame|Lord|Lady|Cllr|Councillor|PC|DC|DS|DI"
+    r"(?:(?i:mr|mrs|ms|miss|mx|dr|prof|master)|Sir|Dame|Lord|Lady|Cllr|Councillor|PCSO|PC|DC|DS|DI"
     r"|DCI|Sgt|Sergeant|Inspector|Constable|Rev|Revd|Reverend|Father|Sister|Nurse)\.?"
 )
 TITLES_BEFORE = re.compile(

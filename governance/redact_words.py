@@ -84,7 +84,7 @@ PLACE_PREPOSITIONS = frozenset("in at near around outside towards into across vi
 TITLES = frozenset("mr mrs ms miss mx dr prof".split())
 # Titles that are also ordinary words ("the nurse", "a PC"): they need a capitalised name after.
 RANK_TITLES = frozenset(
-    """sir dame lord lady cllr councillor pc dc ds di dci dcs sgt sergeant inspector constable
+    """sir dame lord lady cllr councillor pc pcso dc ds di dci dcs sgt sergeant inspector constable
     officer sister father rev revd reverend nurse paramedic ff firefighter cm wm sm gm cfo dcfo
     acfo""".split()
 )

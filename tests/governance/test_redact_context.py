@@ -24,6 +24,8 @@ CATCHES = [
     ("visited mrs hilda clarkson today", "visited [NAME] today"),
     ("MR DAVID PRESTON at 3 Kingsway", "[NAME] at [ADDRESS]"),
     ("ask Cllr Hughes and PC Dawson", "ask [NAME] and [NAME]"),
+    ("occupier is mr k. brannigan, smells", "occupier is [NAME], smells"),
+    ("Referral from PCSO Hardcastle today", "Referral from [NAME] today"),
     # first names in context, first + last pairs
     ("the eldest is Harpreet and he is 14", "the eldest is [NAME] and he is 14"),
     ("her son is derek", "her son is [NAME]"),
