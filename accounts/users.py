@@ -194,7 +194,7 @@ class UserStore:
 
 
 def users_path(settings: Settings) -> Path:
-    return settings.data_dir / "users.sqlite"
+    return settings.users_path
 
 
 def session_policy(settings: Settings) -> SessionPolicy:

@@ -144,6 +144,7 @@ class Settings(BaseSettings):
             )
         return self
 
+    # Every file and folder under the data dir is named here, and only here.
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
@@ -159,6 +160,31 @@ class Settings(BaseSettings):
     @property
     def log_database_url(self) -> str:
         return self.log_url or f"sqlite:///{(self.data_dir / 'log.sqlite').resolve()}"
+
+    @property
+    def users_path(self) -> Path:
+        """The accounts, their sign-ins and sessions (accounts/)."""
+        return self.data_dir / "users.sqlite"
+
+    @property
+    def anchors_dir(self) -> Path:
+        """The log's signed checkpoints and key when SHARECHECK_LOG_ANCHOR_* name no other place."""
+        return self.data_dir / "anchors"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Files derived once and kept (the redactor's word lists)."""
+        return self.data_dir / "cache"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Documents an admin uploaded in the app, ingested from here."""
+        return self.data_dir / "uploads"
+
+    @property
+    def review_eval_path(self) -> Path:
+        """Where "add to evaluation set" on the Review page appends reviewed questions."""
+        return self.data_dir / "eval" / "gold" / "from-review.jsonl"
 
     def fingerprint(self) -> str:
         """A short hash of the settings that shape answers, recorded beside each answer."""

@@ -229,7 +229,7 @@ class AnchorBook:
     def for_log(cls, settings: Settings, anchor: AnchorSettings | None = None) -> AnchorBook:
         """The book named by the anchor settings, else data_dir/anchors/."""
         anchor = anchor or AnchorSettings()
-        folder = settings.data_dir / "anchors"
+        folder = settings.anchors_dir
         return cls(anchor.path or folder / "checkpoints.jsonl",
                    anchor.key_path or folder / "anchor.key")
 

@@ -87,7 +87,7 @@ class UnknownAnswer(LogError):
 
 def review_eval_path(settings: Settings) -> Path:
     """Where "add to evaluation set" appends reviewed questions."""
-    return settings.data_dir / "eval" / "gold" / "from-review.jsonl"
+    return settings.review_eval_path
 
 
 def open_migrated(url: str) -> Engine:

@@ -134,4 +134,4 @@ def first_start_corpus() -> Path:
 
 def uploads_dir(current: Settings) -> Path:
     """Where documents uploaded on the Library page are kept (one ingest root)."""
-    return current.data_dir / "uploads"
+    return current.uploads_dir

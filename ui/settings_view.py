@@ -59,5 +59,5 @@ def database_locations(settings: Settings) -> dict[str, str]:
         "Data folder": str(settings.data_dir.resolve()),
         "Passages (Chroma)": settings.chroma_url or str(settings.chroma_dir.resolve()),
         "Governance log": _without_password(settings.log_database_url),
-        "Accounts": str((settings.data_dir / "users.sqlite").resolve()),
+        "Accounts": str(settings.users_path.resolve()),
     }
