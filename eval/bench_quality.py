@@ -8,6 +8,7 @@ never used to tune anything (eval/README.md)."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import sys
@@ -122,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         for backend in BACKENDS:
             embedder = make_embedder(backend)
             for gold_set in present:  # sets on one corpus share its store: ingested once
-                data_dir = Path(tmp) / backend / gold_set.corpus.name
+                # By the corpus's full path: the bundled and shared folders are both "corpus".
+                corpus_key = hashlib.sha256(str(gold_set.corpus.resolve()).encode()).hexdigest()
+                data_dir = Path(tmp) / backend / corpus_key[:12]
                 rows.append(run_set(gold_set, backend, embedder, data_dir))
             del embedder
     text = markdown(rows, machine, (datetime.now() - clock).total_seconds())
