@@ -86,12 +86,13 @@ DATE = (
 # A date at most a few words after "born", "DOB", "date of birth", "birthday": "date of birth,
 # 14/02/1952", "DOB on the form is 1 Jan 1949". Words in between may not be digits or end a clause.
 DOB_AFTER_CUE = re.compile(
-    r"\b(?:born|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|birthday)"
-    r"(?:[\s,:;=()'\"-]+|\s+(?:[a-z']+\s+){0,4}?)(?:the\s+)?(" + DATE + r")",
+    r"(?:\b(?:born|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|birthday)"
+    r"(?:[\s,:;=()'\"-]+|\s+(?:[a-z']+\s+){0,4}?)|\bb\.\s?)(?:the\s+)?(" + DATE + r")",
     re.IGNORECASE,
 )
+# "born in 1941", "DOB 1948", "born in '48".
 BORN_IN_YEAR = re.compile(
-    r"\b(?:born|d\.?o\.?b\.?)\s*(?:in\s+|:\s*)?((?:19|20)\d{2})\b", re.IGNORECASE
+    r"\b(?:born|d\.?o\.?b\.?)\s*(?:in\s+|:\s*)?((?:19|20)\d{2}|'\d{2})(?![\w'])", re.IGNORECASE
 )
 # "born in 1938 (15/08/1938)": the full date given beside the year.
 DATE_IN_BRACKETS = re.compile(r"\s*\(\s*(" + DATE + r")\s*\)")

@@ -62,6 +62,7 @@ CATCHES = [
     # dates of birth in any wording, NI numbers as staff copy them
     ("born in 1938 (15/08/1938) and", "born in [DOB] and"),
     ("date of birth, 12/03/1948", "date of birth, [DOB]"),
+    ("she was b. 12/3/48 and born in '48", "she was b. [DOB] and born in [DOB]"),
     ("her date of birth is the twelfth of march 1948", "her date of birth is the [DOB]"),
     ("the number on the letter was QQ 24 68 13 E", "the number on the letter was [NI_NUMBER]"),
 ]
