@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import pickle
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ def fit(cases: list[Case], candidates: np.ndarray, k: int) -> np.ndarray:
 def weight_grid(current: np.ndarray, trials: int) -> np.ndarray:
     """Today's weights first, then random ones (dense fixed at 1), seeded so runs repeat."""
     rng = np.random.default_rng(SEED)
-    grid = rng.uniform(0.0, 2.0, size=(trials, len(SIGNALS)))
+    grid = rng.uniform(0.0, 2.0, size=(trials, len(current)))
     grid[:, 0] = 1.0
     return np.vstack([current, grid])
 
@@ -216,15 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trials", type=int, default=1500)
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--maxsim", action="store_true", help="add late interaction as a signal")
+    parser.add_argument("--cases", type=Path, help="pickle of the searched pools: reused if there")
     args = parser.parse_args(argv)
-    embedder = MiniLMEmbedder()
-    cases: dict[str, list[Case]] = {}
-    for name in [*args.fit, *args.report]:
-        gold = find_set(name)
-        if gold.missing():
-            print(f"skipped {name}: {gold.missing()}", file=sys.stderr)
-            continue
-        cases[name] = collect(gold, _folder(args.data_dir, gold.corpus), embedder, args.maxsim)
+    cases = _cached_cases(args)
     settings = eval_settings(args.data_dir, args.k).retrieval
     search_weights = HybridSearch.weights_of(settings)
     current = np.asarray(
@@ -250,6 +245,23 @@ def main(argv: list[str] | None = None) -> int:
             f" | fitted hit {after[0]:.3f} MRR {after[1]:.3f}"
         )
     return 0
+
+
+def _cached_cases(args: argparse.Namespace) -> dict[str, list[Case]]:
+    """Search every set once; with --cases, keep the pools so later fits skip the searching."""
+    if args.cases is not None and args.cases.exists():
+        return dict(pickle.loads(args.cases.read_bytes()))
+    embedder = MiniLMEmbedder()
+    cases: dict[str, list[Case]] = {}
+    for name in [*args.fit, *args.report]:
+        gold = find_set(name)
+        if gold.missing():
+            print(f"skipped {name}: {gold.missing()}", file=sys.stderr)
+            continue
+        cases[name] = collect(gold, _folder(args.data_dir, gold.corpus), embedder, args.maxsim)
+    if args.cases is not None:
+        args.cases.write_bytes(pickle.dumps(cases))
+    return cases
 
 
 def _folder(data_dir: Path, corpus: Path) -> Path:
