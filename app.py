@@ -10,7 +10,7 @@ import streamlit as st
 
 from assistant.service import Assistant
 from core.errors import ShareCheckError
-from ui import auth, conversation, ingest_view, navigation, services
+from ui import auth, conversation, ingest_view, navigation, review, services
 
 # How often the sign-in page checks whether the background warm-up has finished.
 READINESS_POLL_S = 2.0
@@ -101,7 +101,11 @@ def main() -> None:
     if user is None:
         sign_in_navigation()
         return
-    if not ingest_view.ensure_corpus(assistant_or_stop(), services.first_start_corpus()):
+    # The registry says whether documents are stored without waiting for the model: a page opens
+    # at once, while the background warm-up finishes, and only asking waits for it.
+    if not review.documents(services.settings()) and not ingest_view.ensure_corpus(
+        assistant_or_stop(), services.first_start_corpus()
+    ):
         st.warning("There are no documents to answer from yet; an administrator can add them.")
     if user.role == "admin":
         warn_example_contacts()
