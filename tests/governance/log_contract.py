@@ -536,7 +536,7 @@ class AnswerLogContract:
                                    role="staff", session_id="s", corpus_version="c")
             logged = log.get(answer_id)
         assert logged is not None and logged.redacted
-        assert logged.question.startswith("Mrs [NAME] at [ADDRESS], [POSTCODE], mobile [PHONE]")
+        assert logged.question.startswith("[NAME] at [ADDRESS], [POSTCODE], mobile [PHONE]")
         assert not [piece for piece in RAW_PIECES if piece in self.stored_bytes(settings)]
 
     # --- queries for the review page ----------------------------------------------------------
