@@ -62,7 +62,9 @@ def test_log_lives_under_the_data_dir_in_wal_mode(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "nested" / "log.sqlite") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         migrations = [n for (n,) in conn.execute("SELECT name FROM log_migrations")]
-    assert migrations == ["m001_initial", "m002_anchored_purges", "m003_verified_answers"]
+    assert migrations == [
+        "m001_initial", "m002_anchored_purges", "m003_verified_answers", "m004_decision_records"
+    ]
 
 
 def test_an_unopenable_log_says_what_to_do(tmp_path: Path) -> None:
