@@ -512,6 +512,7 @@ def run_bench(args: argparse.Namespace) -> BenchResult:
     with tempfile.TemporaryDirectory(prefix="sharecheck-bench-") as tmp:
         result.real_text = bench_real(result, args, Path(tmp), embedder, questions, real_scales)
         if args.only_real:
+            result.notes = ["--only-real: ingest, random-vector points and start-up not run"]
             result.seconds = time.perf_counter() - clock
             return result
         # Scale points first, while the process holds nothing else.
