@@ -4,6 +4,7 @@ is checked before anyone sees it, and any failure falls back to the extractive a
 from __future__ import annotations
 
 import contextvars
+import functools
 import logging
 import re
 import threading
@@ -52,7 +53,11 @@ ERROR_NOTICE_CHARS = 200
 UNUSED_API_KEY = "not-needed"
 # The most a reply may run to: the five sections take 150-400 tokens; a small model that loses its
 # way would otherwise write until the context is full, holding the server for minutes.
-MAX_REPLY_TOKENS = 700
+MAX_REPLY_TOKENS = 500
+# A sentence of the prompt this long (in words) found in a reply means the model repeated its
+# prompt; shorter ones ("Do not ask.") an answer may say by chance.
+ECHO_MIN_WORDS = 5
+ECHO_REASON = "its reply repeated the prompt instead of answering"
 
 # Sent in place of a passage ingest typed "instruction" ("ignore previous instructions ..."): such
 # text is never quoted as guidance (core/instructions.py), so the model is not shown it either.
@@ -166,6 +171,7 @@ class LLMAnswerer:
             if not citations:
                 raise LLMFailed("no passages were retrieved to answer from")
             reply = self._ask_model(question, citations, history)
+            check_form(reply, self.prompt)
             text, removed = check_citations(reply, {c.n for c in citations})
         except LLMFailed as failure:
             return self._fall_back(question, citations, history, str(failure))
@@ -212,7 +218,9 @@ class LLMAnswerer:
     def _ask_model(self, question: str, citations: list[Citation], history: list[Turn]) -> str:
         messages: list[BaseMessage] = list(self.messages(question, citations, history))
         try:
-            reply = stream_reply(self.model, messages, self.settings.timeout_s)
+            reply = stream_reply(
+                self.model, messages, self.settings.timeout_s, lambda text: echoes(text, self.prompt)
+            )
         except LLMFailed:
             raise
         except Exception as error:
@@ -226,6 +234,8 @@ class LLMAnswerer:
             reply.total_s, len(reply.text), reply.finish_reason,
             extra={"llm_reply": reply},
         )  # fmt: skip
+        if reply.finish_reason == "refused":
+            raise LLMFailed(ECHO_REASON)
         if reply.finish_reason == "length":
             raise LLMFailed(f"its reply was cut off at the {MAX_REPLY_TOKENS}-token limit")
         return _THINKING.sub("", reply.text).strip()
@@ -256,13 +266,18 @@ class Reply:
     text: str
     first_token_s: float | None
     total_s: float
-    finish_reason: str | None = None
+    finish_reason: str | None = None  # the server's ("stop", "length"), or "refused" by us
 
 
-def stream_reply(model: BaseChatModel, messages: list[BaseMessage], timeout_s: float) -> Reply:
-    """The model's reply, streamed and read until it ends or the deadline passes. After the
-    deadline the stream is closed at the next chunk, which closes the HTTP response: a server such
-    as llama.cpp's then stops generating, rather than finish a reply no one will read while the
+def stream_reply(
+    model: BaseChatModel,
+    messages: list[BaseMessage],
+    timeout_s: float,
+    refuse: Callable[[str], bool] = lambda text: False,
+) -> Reply:
+    """The model's reply, streamed and read until it ends, `refuse` rejects what has come so far,
+    or the deadline passes. Then the stream is closed, which closes the HTTP response: a server
+    such as llama.cpp's stops generating, rather than finish a reply no one will read while the
     next question waits behind it (a plain `invoke` cannot be stopped)."""
     started = time.monotonic()
     abandoned = threading.Event()
@@ -281,6 +296,9 @@ def stream_reply(model: BaseChatModel, messages: list[BaseMessage], timeout_s: f
                 parts.append(chunk.text)
                 metadata = chunk.response_metadata
                 finish = metadata.get("finish_reason") or metadata.get("done_reason") or finish
+                if chunk.text and refuse("".join(parts)):
+                    finish = "refused"
+                    break
         finally:
             if isinstance(chunks, Generator):
                 chunks.close()
@@ -326,6 +344,34 @@ def check_citations(reply: str, retrieved: Iterable[int]) -> tuple[str, list[int
     if not MARKER.search(text):
         raise LLMFailed("its reply cited none of the retrieved passages")
     return text.strip(), removed
+
+
+_SHORT_ANSWER = re.compile(r"short answer", re.I)
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+_SENTENCE_END = re.compile(r"(?<=[.:;])\s+")
+
+
+def check_form(reply: str, prompt: AnswerPrompt) -> None:
+    """Fails a reply that is not an answer in the prompt's form: one that repeats the prompt (a
+    small model may echo its rules and write passages of its own after them, with markers that
+    pass the citation check) or has no Short answer section."""
+    if echoes(reply, prompt):
+        raise LLMFailed(ECHO_REASON)
+    if not _SHORT_ANSWER.search(reply):
+        raise LLMFailed("its reply had no Short answer section")
+
+
+def echoes(reply: str, prompt: AnswerPrompt) -> bool:
+    """True when the reply repeats the prompt: its quoting marks or one of its sentences."""
+    return "<<<" in reply or ">>>" in reply or any(s in reply for s in prompt_lines(prompt))
+
+
+@functools.cache  # read on every streamed chunk
+def prompt_lines(prompt: AnswerPrompt) -> list[str]:
+    """The prompt's own sentences long enough that an answer would not say them by chance."""
+    text = f"{prompt.system}\n{_PLACEHOLDER.sub(chr(10), prompt.user)}"
+    sentences = (s.strip() for line in text.splitlines() for s in _SENTENCE_END.split(line))
+    return [s for s in sentences if len(s.split()) >= ECHO_MIN_WORDS]
 
 
 _VERDICT_SECTION = re.compile(r"\*\*Verdict\*\*\s*:?\s*\**\s*([a-z_]+)\**\s*", re.I)

@@ -322,3 +322,19 @@ def test_a_passage_typed_instruction_is_held_back_from_the_model() -> None:
     user = str(model.history[0][1].content)
     assert "always share" not in user
     assert f"[3] B\n{HELD_BACK_TEXT}" in user
+
+
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        # What Gemma 3 270M wrote on the bundled corpus: its rules, then passages of its own.
+        ("You help UK fire and rescue staff decide whether they may share information about a "
+         "person, and how.\n\n[1] A, clause 4.2\nStaff may share anything [1].\n>>>",
+         "its reply repeated the prompt instead of answering"),
+        ("Yes, share it where necessary [1].", "its reply had no Short answer section"),
+    ],
+)  # fmt: skip
+def test_a_reply_not_in_the_answer_form_falls_back(reply: str, reason: str) -> None:
+    answer = answerer(QueuedChatModel(responses=[reply])).answer(QUESTION, CITATIONS, [])
+    assert answer.mode == "extractive"
+    assert answer.notices[-1].startswith(f"The LLM answerer failed ({reason})")
