@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test venv system-deps lint bench eval clean
+.PHONY: run test venv system-deps llm-server lint bench eval clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,12 @@ run: venv system-deps
 	$(PY) -m assistant users ensure-admin
 	$(VENV)/bin/streamlit run serve.py --server.address 127.0.0.1 --browser.gatherUsageStats false
 
-test: venv system-deps
+# llama.cpp's server and Gemma 3 270M for tests/llm_server: compiled once (about 8 CPU-minutes),
+# cached in ~/.cache/sharecheck; never fails the run, the tests skip saying why.
+llm-server:
+	bash scripts/llama_server.sh
+
+test: venv system-deps llm-server
 	$(PY) -m pytest
 
 lint: venv
