@@ -34,8 +34,9 @@ DIMENSIONS = 384
 MAX_SEQ_LENGTH = 256
 Backend = Literal["torch", "onnx-int8"]
 BACKENDS: tuple[Backend, ...] = ("torch", "onnx-int8")
-# Threads each backend computes with. Measured on 2 cores shared with other work
-# (eval/bench_embed.py, /tmp/notes/issue-18.md): see THREADS_CHOSEN_BY there.
+# onnxruntime threads (torch keeps its own default, one per core). `python -m eval.bench_embed`
+# on 2 cores, 2026-11-30, settings timed in turn: 2 threads gave 1.13x and 1.19x the passages/s
+# of 1 (torch: 1.10x), on a machine at load 13-14 from other work; re-check on a quiet one.
 DEFAULT_THREADS = 2
 # Bump when the export or quantisation below changes, so cached files are rebuilt.
 _EXPORT_VERSION = 2
