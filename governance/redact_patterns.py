@@ -170,6 +170,34 @@ def vehicle_registrations(text: str) -> Iterator[Span]:
             yield Span(match.start(1), match.end(1), "VEHICLE_REG")
 
 
+# UK bank details: a sort code (three pairs of digits) and an account number (eight digits), each
+# taken only right after a word that says what it is ("sort code 20-45-77", "account no. 41236698",
+# "bank details: 30 94 57 00871243"), so a date or a reference number stays.
+SORT_CODE = re.compile(r"(?<![\d-])(\d{2}([- ]?)\d{2}\2\d{2})(?![\d-])")
+ACCOUNT_NUMBER = re.compile(r"(?<![\d-])(\d{8})(?![\d-])")
+BANK_CUE = re.compile(
+    r"(?:sort\s*code|s/c|account|acc|acct|a/c|bank\s+details|bank\s+account)"
+    r"(?:\s*(?:is|was|no\.?|number|num|details|code|[:#.,-]))*\s*$",
+    re.IGNORECASE,
+)
+# How far (characters) before a number its cue may end.
+BANK_CUE_REACH = 30
+
+
+def bank_details(text: str) -> Iterator[Span]:
+    """Sort codes and account numbers right after a banking word, or an account number right
+    after a sort code so taken."""
+    after_sort_code = -1
+    for match in sorted(
+        [*SORT_CODE.finditer(text), *ACCOUNT_NUMBER.finditer(text)], key=lambda m: m.start()
+    ):
+        before = text[max(0, match.start() - BANK_CUE_REACH) : match.start()]
+        follows = after_sort_code >= 0 and not text[after_sort_code : match.start()].strip(" ,/-")
+        if BANK_CUE.search(before) or follows:
+            yield Span(match.start(1), match.end(1), "BANK_ACCOUNT")
+            after_sort_code = match.end(1)
+
+
 def fixed_shape_spans(text: str) -> Iterator[Span]:
     """Every span of a fixed-shape kind, overlapping or not."""
     yield from groups(EMAIL, "EMAIL", text)
@@ -179,3 +207,4 @@ def fixed_shape_spans(text: str) -> Iterator[Span]:
     yield from ni_numbers(text)
     yield from dates_of_birth(text)
     yield from vehicle_registrations(text)
+    yield from bank_details(text)

@@ -120,6 +120,11 @@ CASES = [
     ("NI number QQ 12 34 56 C", "NI number [NI_NUMBER]", "NI_NUMBER"),
     ("national insurance no. is zx-99-88-77-a", "national insurance no. is [NI_NUMBER]",
      "NI_NUMBER"),
+    # bank details, each beside the word that says what it is
+    ("pension goes to sort code 20-45-77, account 41236698",
+     "pension goes to sort code [BANK_ACCOUNT], account [BANK_ACCOUNT]", "BANK_ACCOUNT"),
+    ("gave me her bank details 30 94 57 00871243",  # one span: same kind, a space apart
+     "gave me her bank details [BANK_ACCOUNT]", "BANK_ACCOUNT"),
 ]
 
 
@@ -157,6 +162,7 @@ CLEAN = [
     "Can I share with Victim Support and St John Ambulance volunteers?",
     "Is a number plate personal data if we record it at an incident, say at 12 and 14?",
     "A man called back and asked whether we share with the Home Office.",
+    "Our bank holiday rota changed on 12-03-24; the account of the visit is ref 20241203.",
 ]
 
 
