@@ -44,6 +44,9 @@ SETS: tuple[GoldSet, ...] = (
             "shared-corpus-blind", "blind set written 2026-11-26"),
     GoldSet("frontline-blind", SHARED_CORPUS, GOLD / "frontline-blind.jsonl",
             "shared-corpus-frontline-blind", "blind frontline set written 2026-11-30"),
+    GoldSet("frontline-blind-2", SHARED_CORPUS, GOLD / "frontline-blind-2.jsonl",
+            "shared-corpus-frontline-blind-2",
+            "second blind frontline set (2026-11-30 evening), kept for the final measure only"),
 )  # fmt: skip
 
 
