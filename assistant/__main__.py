@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Iterator
 
+from core.answer import Answer, marker
 from core.cli import data_dir_option, settings_for
 from core.errors import ShareCheckError
 from core.settings import Settings
@@ -42,15 +43,12 @@ def _questions(arg: str) -> Iterator[str]:
             yield line.strip()
 
 
-def _readable(answer: object) -> str:
-    from core.answer import Answer
-
-    assert isinstance(answer, Answer)
+def _readable(answer: Answer) -> str:
     lines = [answer.text, ""]
     if answer.citations:
         lines.append("Sources:")
     for c in answer.citations:
-        lines.append(f"[{c.n}] {c.label()} ({c.passage.source})")
+        lines.append(f"{marker(c.n)} {c.label()} ({c.passage.source})")
         if c.warning:
             lines.append(f"    warning: {c.warning}")
     return "\n".join(lines)

@@ -19,7 +19,6 @@ from sqlalchemy import Connection, text
 
 # A sqlite3 connection (registry, accounts) or a SQLAlchemy connection (the log).
 Db = TypeVar("Db", sqlite3.Connection, Connection)
-Migration = Callable[[Db], None]
 
 
 def apply_migrations(db: Db, migrations: Sequence[Callable[[Db], None]], table: str) -> list[str]:

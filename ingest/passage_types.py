@@ -30,6 +30,7 @@ import re
 
 from core.contact_details import EMAIL, PHONE
 from core.instructions import addresses_a_system
+from core.passage import SECTION_SEPARATOR
 
 # -- contents ---------------------------------------------------------------------------------
 # Lines ending in a page number after a dotted leader or a tab, or "2 Information Sharing 5".
@@ -162,7 +163,7 @@ def _share(count: int, total: int) -> float:
 
 
 def _is_contents(lines: list[str], section: str) -> bool:
-    last = section.rsplit(" > ", 1)[-1]
+    last = section.rsplit(SECTION_SEPARATOR, 1)[-1]
     if _CONTENTS_HEADING.match(last) or _CONTENTS_HEADING.match(lines[0]):
         return True
     entries = sum(1 for line in lines if _LEADER.search(line) or _NUMBERED_ENTRY.match(line))
@@ -170,7 +171,7 @@ def _is_contents(lines: list[str], section: str) -> bool:
 
 
 def _is_document_control(units: list[str], section: str) -> bool:
-    if _CONTROL_HEADING.search(section.rsplit(" > ", 1)[-1]):
+    if _CONTROL_HEADING.search(section.rsplit(SECTION_SEPARATOR, 1)[-1]):
         return True
     labels = [m.group(0).lower() for u in units if (m := _CONTROL_LABEL.match(u))]
     return (
@@ -180,7 +181,7 @@ def _is_document_control(units: list[str], section: str) -> bool:
 
 
 def _is_form(lines: list[str], units: list[str], section: str) -> bool:
-    if any(_FORM_HEADING.match(part.strip()) for part in section.split(" > ")):
+    if any(_FORM_HEADING.match(part.strip()) for part in section.split(SECTION_SEPARATOR)):
         return True
     fields = sum(len(_FIELD_LABEL.findall(u)) + len(_BLANK.findall(u)) for u in units)
     fields += sum(1 for u in units if _CAPS_LABEL.match(u) and len(u.split()) >= 2)

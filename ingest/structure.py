@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from core.passage import SECTION_SEPARATOR
 from ingest.cleaning import Footnote
 from ingest.readers import Block
 
@@ -133,7 +134,7 @@ class StructureParser:
 
     # -- headings and sections -------------------------------------------------------------
     def _section(self) -> str:
-        return " > ".join(text[:80] for _, text in self.state.headings)
+        return SECTION_SEPARATOR.join(text[:80] for _, text in self.state.headings)
 
     def _push_heading(self, level: int, text: str) -> None:
         heads = [h for h in self.state.headings if h[0] < level]
