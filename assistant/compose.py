@@ -13,7 +13,7 @@ from typing import Self
 from assistant.extractive import ExtractiveAnswerer
 from assistant.protocols import Answerer
 from assistant.service import Assistant
-from core.embedding import Embedder, MiniLMEmbedder
+from core.embedding import Embedder, load_embedder
 from core.registry import Registry
 from core.settings import Settings
 from core.vectorstore import PassageStore
@@ -73,9 +73,11 @@ class Services:
 
 def build(settings: Settings, embedder: Embedder | None = None, *, with_log: bool = True) -> Services:
     """Open the store, registry, search, redactor and (optionally) the log with its verified
-    answers, and wire the Assistant."""
-    embedder = embedder or MiniLMEmbedder()
+    answers, and wire the Assistant. The embedder is the one the settings name unless given;
+    a store another embedder built is refused."""
+    embedder = embedder or load_embedder(settings)
     store = PassageStore(settings, embedder)
+    store.check_embedder()
     registry = Registry(settings.registry_path)
     search = HybridSearch(settings.retrieval, embedder, store, settings.lexical_dir)
     redactor = Redactor.from_settings(settings)

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from core.embedding import Embedder
+from core.embedding import Embedder, check_built_by
 from core.passage import Passage
 from core.settings import CHROMA_BATCH, Settings
 
@@ -93,6 +93,13 @@ class PassageStore:
         )
         _warn_if_built_otherwise(collection, hnsw)
         return collection
+
+    def check_embedder(self) -> None:
+        """Refuse (EmbedderMismatch) a store whose vectors another embedder made, before searching
+        or adding to it mixes two vector spaces; the app, the CLI and ingest check on opening."""
+        built_by = (self.collection.metadata or {}).get("embedder")
+        where = self.settings.chroma_url or str(self.settings.chroma_dir)
+        check_built_by(built_by, self.embedder, f"{where} ({self.collection.name})")
 
     def count(self) -> int:
         return self.collection.count()

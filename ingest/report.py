@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from core.embedding import MiniLMEmbedder
+from core.embedding import load_embedder
 from core.settings import Settings
 from ingest.lock import writer_lock
 from ingest.pipeline import FileOutcome, Ingester, IngestReport, Status
@@ -75,11 +75,12 @@ def run_with_progress(
         reader = ReaderProcess(settings.ingest)
         reader.start()  # starts while the model loads
         try:
-            ingester = Ingester(settings, MiniLMEmbedder(), reader=reader)
+            ingester = Ingester(settings, load_embedder(settings), reader=reader)
         except BaseException:
             reader.close()
             raise
         try:
+            ingester.store.check_embedder()
             if if_empty and ingester.store.count() > 0:
                 ingester.collect_laws()
                 ingester.refresh_lexical()

@@ -41,18 +41,23 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner="Loading the language model…")
-def embedder() -> Embedder:
-    """The sentence embedding model: the slowest thing to load, so loaded once per process."""
-    from core.embedding import MiniLMEmbedder
+def _embedder(backend: str) -> Embedder:
+    from core.embedding import make_embedder
 
-    return MiniLMEmbedder()
+    return make_embedder(backend)
+
+
+def embedder() -> Embedder:
+    """The sentence embedding model the settings name (SHARECHECK_EMBEDDING_BACKEND): the slowest
+    thing to load, so loaded once per process."""
+    return _embedder(settings().embedding_backend)
 
 
 @st.cache_resource(show_spinner="Opening the document store…")
 def _services(key: str, _settings: Settings) -> Services:
     from assistant.compose import build
 
-    return build(_settings, embedder=embedder())
+    return build(_settings, embedder=_embedder(_settings.embedding_backend))
 
 
 def current() -> Services:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.embedding import DIMENSIONS, HashingEmbedder
+from core.embedding import DIMENSIONS, EmbedderMismatch, HashingEmbedder
 from core.passage import Passage
 from core.settings import Settings
 from core.vectorstore import PassageStore
@@ -68,6 +68,18 @@ class PassageStoreContract:
         assert store.ids() == {kept.id, also_kept.id}
         assert store.existing([kept.id, gone.id]) == {kept.id}
         assert store.get([gone.id]) == []
+
+    def test_a_store_another_embedder_built_is_refused(
+        self, settings: Settings, store: PassageStore
+    ) -> None:
+        store.upsert([passage(1)])
+        store.check_embedder()  # the embedder that built it
+
+        class Int8(HashingEmbedder):
+            name = "all-MiniLM-L6-v2+onnx-int8"
+
+        with pytest.raises(EmbedderMismatch, match="SHARECHECK_EMBEDDING_BACKEND=torch"):
+            PassageStore(settings, Int8()).check_embedder()
 
     def test_count_and_ids_of_an_empty_store(self, store: PassageStore) -> None:
         assert (store.count(), store.ids(), list(store.all_passages())) == (0, set(), [])
