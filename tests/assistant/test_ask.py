@@ -13,7 +13,7 @@ import pytest
 
 from assistant.compose import build
 from assistant.service import Assistant
-from core.answer import DANGER_LINE, NOT_LEGAL_ADVICE, Turn
+from core.answer import DANGER_LINE, MARKER, NOT_LEGAL_ADVICE, Turn
 from core.embedding import MiniLMEmbedder
 from core.settings import Settings
 from eval.metrics import evidence_rank
@@ -32,7 +32,7 @@ def _cited_text(answer: object) -> str:
 def test_in_scope_question_gets_a_cited_answer_with_the_evidence(bundled: Assistant) -> None:
     answer = bundled.ask("I've emailed a referral to the wrong person at the council by mistake. Who do I tell and how fast?", log_answer=False)
     assert not answer.abstained
-    assert answer.citations and re.search(r"\[\d+\]", answer.text)
+    assert answer.citations and MARKER.search(answer.text)
     assert answer.cited_numbers() <= {c.n for c in answer.citations}
     assert "breach" in _cited_text(answer).lower()
     assert answer.text.rstrip("_ \n").endswith(NOT_LEGAL_ADVICE.rstrip("."))  or NOT_LEGAL_ADVICE in answer.text
