@@ -1,16 +1,22 @@
 """Which documents are in the store, at which hash, which passages each one holds, and what
 each document is known to say (the laws it names): one SQLite file, its schema as numbered
-migrations (core/migrations.py)."""
+migrations (core/migrations.py).
+
+A document has an identity (`doc_id`) apart from its file's name and folder: the manifest's `id`,
+else derived from the file name when first stored. Each file that has been a document's current
+text is one of its versions (`versions` table): the current one, or one since replaced or removed.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from core.database import SqliteFile
 
@@ -74,13 +80,86 @@ def m002_document_laws(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE documents ADD COLUMN laws TEXT")
 
 
+_M003_SCHEMA = """
+ALTER TABLE documents ADD COLUMN doc_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN uploaded_by TEXT NOT NULL DEFAULT '';
+CREATE TABLE versions (
+    doc_id TEXT NOT NULL,
+    root TEXT NOT NULL,
+    source TEXT NOT NULL,
+    doc_hash TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    version TEXT NOT NULL DEFAULT '',
+    effective_date TEXT NOT NULL DEFAULT '',
+    uploaded_by TEXT NOT NULL DEFAULT '',
+    added_at TEXT NOT NULL,
+    ended TEXT NOT NULL DEFAULT '',
+    ended_at TEXT,
+    UNIQUE (doc_id, root, source, doc_hash)
+);
+CREATE UNIQUE INDEX versions_current ON versions(doc_id) WHERE ended = '';
+CREATE INDEX versions_location ON versions(root, source)
+"""
+
+
+def m003_document_versions(db: sqlite3.Connection) -> None:
+    """Each document gets an identity apart from its file name and a list of versions. A stored
+    document's id is derived from its file name; its earlier hashes (the old `history` table,
+    which could list one hash many times, and the current one too) become replaced versions,
+    once each, folder unknown."""
+    for statement in _M003_SCHEMA.split(";"):
+        db.execute(statement)
+    taken: set[str] = set()
+    rows = db.execute(
+        "SELECT source, root, doc_hash, title, version, effective_date, ingested_at"
+        " FROM documents ORDER BY source"
+    ).fetchall()
+    for source, root, doc_hash, title, version, effective, ingested_at in rows:
+        doc_id = derived_id(source, taken)
+        taken.add(doc_id)
+        db.execute("UPDATE documents SET doc_id = ? WHERE source = ?", (doc_id, source))
+        db.execute(
+            "INSERT INTO versions (doc_id, root, source, doc_hash, title, version,"
+            " effective_date, added_at) VALUES (?,?,?,?,?,?,?,?)",
+            (doc_id, root, source, doc_hash, title, version, effective, ingested_at),
+        )
+        db.execute(
+            "INSERT INTO versions (doc_id, root, source, doc_hash, added_at, ended, ended_at)"
+            " SELECT ?, '', source, doc_hash, '', 'replaced', MAX(replaced_at) FROM history"
+            " WHERE source = ? AND doc_hash != ? GROUP BY doc_hash",
+            (doc_id, source, doc_hash),
+        )
+    db.execute("DROP TABLE history")
+    db.execute("CREATE UNIQUE INDEX documents_doc_id ON documents(doc_id)")
+
+
 # Append new migrations at the end; never change one that has shipped.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_document_laws]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    m001_initial, m002_document_laws, m003_document_versions,
+]  # fmt: skip
 MIGRATIONS_TABLE = "registry_migrations"
 _DOCUMENT_COLUMNS = (
     "source, root, doc_hash, meta_hash, title, kind, version, effective_date, review_date,"
-    " parties, passages, ingested_at, laws"
+    " parties, passages, ingested_at, laws, doc_id, uploaded_by"
 )
+_VERSION_COLUMNS = (
+    "doc_id, root, source, doc_hash, title, version, effective_date, uploaded_by, added_at,"
+    " ended, ended_at"
+)
+# A document id: what a manifest's `id` may be, and what one derived from a file name is.
+DOC_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+
+
+def derived_id(source: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """An id for a document from its file name ('Police ISA v2.pdf' -> 'police-isa-v2'),
+    numbered when another document has it ('police-isa-2')."""
+    stem = PurePosixPath(source).stem.lower()
+    base = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:70] or "document"
+    found, n = base, 1
+    while found in taken:
+        n += 1
+        found = f"{base}-{n}"
+    return found
 
 
 @dataclass(frozen=True)
@@ -101,6 +180,29 @@ class DocumentRecord:
     ingested_at: str
     # The laws the document names, lower case (core/laws.py); None until they are collected.
     laws: tuple[str, ...] | None = None
+    doc_id: str = ""  # the document's identity across versions; derived on saving when ""
+    uploaded_by: str = ""  # who uploaded this version in the app; "" for a folder's file
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """One file that has been a document's current text: current, or since replaced or removed."""
+
+    doc_id: str
+    root: str  # "" when not known (replaced before versions were kept)
+    source: str
+    doc_hash: str
+    title: str
+    version: str
+    effective_date: str
+    uploaded_by: str
+    added_at: str  # when it became current; "" when not known
+    ended: str  # "" while current, else "replaced" or "removed"
+    ended_at: str | None
+
+    @property
+    def current(self) -> bool:
+        return not self.ended
 
 
 @dataclass(frozen=True)
@@ -134,7 +236,8 @@ class Registry:
                 source=r[0], root=r[1], doc_hash=r[2], meta_hash=r[3], title=r[4], kind=r[5],
                 version=r[6], effective_date=r[7], review_date=r[8],
                 parties=tuple(json.loads(r[9])), passages=r[10], ingested_at=r[11],
-                laws=None if r[12] is None else tuple(json.loads(r[12])),
+                laws=None if r[12] is None else tuple(json.loads(r[12])), doc_id=r[13],
+                uploaded_by=r[14],
             )  # fmt: skip
             for r in rows.fetchall()
         ]
@@ -175,41 +278,164 @@ class Registry:
         return found
 
     def save(
-        self, record: DocumentRecord, passage_ids: set[str], fingerprint: bytes | None = None
+        self,
+        record: DocumentRecord,
+        passage_ids: set[str],
+        fingerprint: bytes | None = None,
+        replaces: DocumentRecord | None = None,
     ) -> None:
         """Replace one document's row, passage references and text fingerprint in a single
-        transaction; a file once recorded as a duplicate is one no longer."""
+        transaction, and record it as its document's current version; `replaces` is the stored
+        version (under another file name) it takes the place of, which leaves the store in the
+        same transaction. A file once recorded as a duplicate is one no longer."""
         with self._transaction():
+            if replaces is not None and replaces.source != record.source:
+                for table in ("refs", "documents", "fingerprints"):
+                    self.db.execute(f"DELETE FROM {table} WHERE source = ?", (replaces.source,))
             self.db.execute("DELETE FROM duplicates WHERE source = ?", (record.source,))
             if fingerprint is not None:
                 self._save_fingerprint(record.source, fingerprint)
-            old = self.db.execute(
-                "SELECT doc_hash FROM documents WHERE source = ?", (record.source,)
-            ).fetchone()
-            if old and old[0] != record.doc_hash:
-                self.db.execute(
-                    "INSERT INTO history VALUES (?, ?, ?)", (record.source, old[0], _now())
-                )
+            record = self._identified(record)
             self.db.execute("DELETE FROM refs WHERE source = ?", (record.source,))
             self.db.executemany(
                 "INSERT INTO refs VALUES (?, ?)", [(pid, record.source) for pid in passage_ids]
             )
             self.db.execute(
                 f"INSERT OR REPLACE INTO documents ({_DOCUMENT_COLUMNS})"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     record.source, record.root, record.doc_hash, record.meta_hash,
                     record.title, record.kind, record.version, record.effective_date,
                     record.review_date, json.dumps(list(record.parties)), record.passages,
                     record.ingested_at, None if record.laws is None else _laws_json(record.laws),
+                    record.doc_id, record.uploaded_by,
+                ),
+            )  # fmt: skip
+            self._record_version(record)
+
+    def _identified(self, record: DocumentRecord) -> DocumentRecord:
+        """The record with its id (derived when it has none); a file stored before under another
+        id takes its versions along, or ends that id's current version if the id is in use."""
+        old = self.db.execute(
+            "SELECT doc_id FROM documents WHERE source = ?", (record.source,)
+        ).fetchone()
+        doc_id = record.doc_id or (old[0] if old else "") or derived_id(
+            record.source, self.doc_ids()
+        )
+        if old and old[0] and old[0] != doc_id:
+            if doc_id in self.doc_ids():
+                self._end_current(old[0], "removed")
+            else:
+                self.db.execute("UPDATE versions SET doc_id = ? WHERE doc_id = ?", (doc_id, old[0]))
+        return replace(record, doc_id=doc_id)
+
+    def _record_version(self, record: DocumentRecord) -> None:
+        """The document's current version is this file: the same text stays one version (its
+        folder, name and details updated), other text ends the version before it."""
+        current = self.current_version(record.doc_id)
+        if current is not None and current.doc_hash != record.doc_hash:
+            self._end_current(record.doc_id, "replaced")
+        self.db.execute(
+            "DELETE FROM versions WHERE doc_id = ? AND ended != '' AND doc_hash = ?"
+            " AND root = ? AND source = ?",
+            (record.doc_id, record.doc_hash, record.root, record.source),
+        )
+        if current is not None and current.doc_hash == record.doc_hash:
+            self.db.execute(
+                "UPDATE versions SET root = ?, source = ?, title = ?, version = ?,"
+                " effective_date = ?, uploaded_by = ? WHERE doc_id = ? AND ended = ''",
+                (
+                    record.root, record.source, record.title, record.version,
+                    record.effective_date, record.uploaded_by, record.doc_id,
+                ),
+            )  # fmt: skip
+            return
+        self.db.execute(
+            f"INSERT INTO versions ({_VERSION_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,'',NULL)",
+            (
+                record.doc_id, record.root, record.source, record.doc_hash, record.title,
+                record.version, record.effective_date, record.uploaded_by, _now(),
+            ),
+        )  # fmt: skip
+
+    def _end_current(self, doc_id: str, how: str) -> None:
+        self.db.execute(
+            "UPDATE versions SET ended = ?, ended_at = ? WHERE doc_id = ? AND ended = ''",
+            (how, _now(), doc_id),
+        )
+
+    def remove(self, source: str) -> None:
+        """Forget a file that has gone: its document or duplicate row, references, fingerprint;
+        the document's version ends as removed (an earlier version is not brought back)."""
+        with self._transaction():
+            self._end_version_of(source)
+            for table in ("refs", "documents", "duplicates", "fingerprints"):
+                self.db.execute(f"DELETE FROM {table} WHERE source = ?", (source,))
+
+    def _end_version_of(self, source: str) -> None:
+        row = self.db.execute("SELECT doc_id FROM documents WHERE source = ?", (source,)).fetchone()
+        if row is not None:
+            self._end_current(row[0], "removed")
+
+    # -- versions ---------------------------------------------------------------------------
+    def doc_ids(self) -> set[str]:
+        """Every document id in use, of stored documents and of earlier versions."""
+        found = {r[0] for r in self.db.execute("SELECT doc_id FROM versions")}
+        return found | {r[0] for r in self.db.execute("SELECT doc_id FROM documents")}
+
+    def document_by_id(self, doc_id: str) -> DocumentRecord | None:
+        return next((d for d in self.documents() if d.doc_id == doc_id), None)
+
+    def versions(self, doc_id: str) -> list[VersionRecord]:
+        """A document's versions, the current one first, then the latest ended first."""
+        return self._versions(
+            "WHERE doc_id = ? ORDER BY ended != '', COALESCE(ended_at, '') DESC, rowid DESC",
+            (doc_id,),
+        )
+
+    def current_version(self, doc_id: str) -> VersionRecord | None:
+        found = self._versions("WHERE doc_id = ? AND ended = ''", (doc_id,))
+        return found[0] if found else None
+
+    def latest_at(self, root: str, source: str) -> VersionRecord | None:
+        """The latest version held by the file at this place (folder and name), if any was."""
+        found = self._versions(
+            "WHERE root = ? AND source = ? ORDER BY ended != '', COALESCE(ended_at, '') DESC, rowid DESC",
+            (root, source),
+        )
+        return found[0] if found else None
+
+    def replaced_versions(self, doc_id: str) -> list[VersionRecord]:
+        """A document's versions since replaced, one per file name and text (never the current
+        text), latest first: what answers may have cited before."""
+        current = self.current_version(doc_id)
+        rows = self._versions(
+            "WHERE doc_id = ? AND ended = 'replaced' AND doc_hash != ?"
+            " ORDER BY COALESCE(ended_at, '') DESC, rowid DESC",
+            (doc_id, current.doc_hash if current else ""),
+        )
+        once: dict[tuple[str, str], VersionRecord] = {}
+        for version in rows:
+            once.setdefault((version.source, version.doc_hash), version)
+        return list(once.values())
+
+    def note_replaced(self, version: VersionRecord) -> None:
+        """Record a file as an earlier version of a document without storing it (found beside a
+        newer version of the same document), so it is never made current later."""
+        with self._transaction():
+            self.db.execute(
+                f"INSERT OR IGNORE INTO versions ({_VERSION_COLUMNS})"
+                " VALUES (?,?,?,?,?,?,?,?,?,'replaced',?)",
+                (
+                    version.doc_id, version.root, version.source, version.doc_hash,
+                    version.title, version.version, version.effective_date, version.uploaded_by,
+                    version.added_at, _now(),
                 ),
             )  # fmt: skip
 
-    def remove(self, source: str) -> None:
-        """Forget a file that has gone: its document or duplicate row, references, fingerprint."""
-        with self._transaction():
-            for table in ("refs", "documents", "duplicates", "fingerprints"):
-                self.db.execute(f"DELETE FROM {table} WHERE source = ?", (source,))
+    def _versions(self, where: str, params: tuple[str, ...]) -> list[VersionRecord]:
+        rows = self.db.execute(f"SELECT {_VERSION_COLUMNS} FROM versions {where}", params)
+        return [VersionRecord(*row) for row in rows.fetchall()]
 
     def approve(self, passage_id: str, approved_by: str) -> None:
         """An admin read a passage held back as an instruction and says it is ordinary text."""
@@ -236,6 +462,7 @@ class Registry:
         """Record a file as a duplicate in one transaction; if it was a document, its row and
         passage references go (the caller drops the passages nobody references any more)."""
         with self._transaction():
+            self._end_version_of(record.source)
             self.db.execute("DELETE FROM refs WHERE source = ?", (record.source,))
             self.db.execute("DELETE FROM documents WHERE source = ?", (record.source,))
             self.db.execute(
@@ -271,20 +498,23 @@ class Registry:
     def _save_fingerprint(self, source: str, fingerprint: bytes) -> None:
         self.db.execute("INSERT OR REPLACE INTO fingerprints VALUES (?, ?)", (source, fingerprint))
 
+    def mark_read(self, source: str, meta_hash: str) -> None:
+        """A document saved as not yet read (meta_hash "") is written in full."""
+        with self._transaction():
+            self.db.execute(
+                "UPDATE documents SET meta_hash = ? WHERE source = ?", (meta_hash, source)
+            )
+
     def forget_hash(self, source: str) -> None:
         """Make the next ingest re-read this document (used by repair)."""
         self.db.execute("UPDATE documents SET meta_hash = '' WHERE source = ?", (source,))
 
     def clear(self) -> None:
+        """Forget every stored document (a rebuild); the versions stay, so a rebuild brings back
+        no version since replaced."""
         with self._transaction():
             for table in ("refs", "documents", "duplicates", "fingerprints"):
                 self.db.execute(f"DELETE FROM {table}")
-
-    def previous_hashes(self, source: str) -> list[str]:
-        rows = self.db.execute(
-            "SELECT doc_hash FROM history WHERE source = ? ORDER BY replaced_at", (source,)
-        )
-        return [r[0] for r in rows]
 
     def corpus_version(self) -> str:
         """A hash over every document's hash: names the corpus an answer was given from."""

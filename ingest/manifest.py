@@ -23,6 +23,7 @@ from pydantic_core import ErrorDetails
 
 from core.errors import ManifestError
 from core.passage import KINDS
+from core.registry import DOC_ID_PATTERN
 
 MANIFEST_NAMES = ("manifest.yaml", "manifest.yml", "manifest.toml")
 # A manifest describes documents in a few hundred lines; a file this large is not one.
@@ -36,12 +37,27 @@ class DocumentEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     file: str
+    # The document's identity, kept across its versions: a new file with the same id is a new
+    # version of that document. "" = derived from the file name when first stored.
+    id: str = ""
     title: str = ""
     kind: str = "other"
     version: str = ""
     effective_date: str = ""
     review_date: str = ""
     parties: tuple[str, ...] = ()
+    uploaded_by: str = ""  # written by the Library's upload form
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _document_id(cls, value: Any) -> str:
+        doc_id = "" if value is None else str(value).strip()
+        if doc_id and not DOC_ID_PATTERN.match(doc_id):
+            raise ValueError(
+                f"'{doc_id}' is not a document id: lower-case letters, digits, '.', '_' and '-',"
+                " at most 80"
+            )
+        return doc_id
 
     @field_validator("file", mode="before")
     @classmethod
@@ -54,7 +70,7 @@ class DocumentEntry(BaseModel):
             raise ValueError(f"'{name}' is outside the manifest's folder; name a file inside it")
         return str(path)
 
-    @field_validator("title", "version", mode="before")
+    @field_validator("title", "version", "uploaded_by", mode="before")
     @classmethod
     def _text(cls, value: Any) -> str:
         return "" if value is None else str(value).strip()
@@ -89,6 +105,15 @@ class DocumentEntry(BaseModel):
         if not isinstance(value, list | tuple):
             raise ValueError("must be a list of names")
         return tuple(str(p).strip() for p in value)
+
+    def hashed(self) -> dict[str, Any]:
+        """What of the entry decides whether its file is read again: all of it, with the keys
+        added later (id, uploaded_by) only when given, so older entries hash as before."""
+        dump = self.model_dump()
+        for key in ("id", "uploaded_by"):
+            if not dump[key]:
+                del dump[key]
+        return dump
 
     def to_row(self) -> dict[str, Any]:
         """The entry as a manifest row: file and kind, then only the details that are given."""

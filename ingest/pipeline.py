@@ -31,12 +31,15 @@ from ingest.readers import Block, RawDocument
 from ingest.sandbox import DocumentReader, ReaderProcess
 from ingest.structure import StructureParser
 from ingest.titles import infer_title
+from ingest.versions import VersionPlan, identities, plan_versions
 
 __all__ = ["FOLDER_NOTES", "FileOutcome", "IngestReport", "Ingester", "SourceFile", "discover"]
 
 log = logging.getLogger(__name__)
 
-Status = Literal["added", "updated", "unchanged", "removed", "failed", "duplicate", "skipped"]
+Status = Literal[
+    "added", "updated", "unchanged", "removed", "failed", "duplicate", "skipped", "superseded"
+]
 # Bump when reading, structure or chunking change what passages a file gives: every file is then
 # read again on the next ingest instead of being skipped as unchanged. 5: passages carry their
 # type, files their text fingerprint (so stores from before find their duplicates). 6: each
@@ -80,6 +83,11 @@ class IngestReport:
         return [o for o in self.outcomes if o.status == "duplicate"]
 
     @property
+    def superseded(self) -> list[FileOutcome]:
+        """Files not read because they are an earlier version of a document (ingest/versions.py)."""
+        return [o for o in self.outcomes if o.status == "superseded"]
+
+    @property
     def skipped(self) -> list[FileOutcome]:
         """Files found but deliberately not read (links, hidden files, folder notes, other types)."""
         return [o for o in self.outcomes if o.status == "skipped"]
@@ -87,7 +95,7 @@ class IngestReport:
     @property
     def exit_code(self) -> int:
         """0 when every file was handled; 1 when files were offered and none could be ingested."""
-        handled = [o for o in self.outcomes if o.status not in ("removed", "skipped")]
+        handled = [o for o in self.outcomes if o.status not in ("removed", "skipped", "superseded")]
         return 1 if handled and all(o.status == "failed" for o in handled) else 0
 
 
@@ -110,6 +118,7 @@ class _Run:
 
     kept: KeptDocuments
     checked: dict[str, _Checked]
+    versions: VersionPlan = field(default_factory=VersionPlan)
     outcomes: dict[str, FileOutcome] = field(default_factory=dict)
     written: set[str] = field(default_factory=set)  # documents (re)written in this run
 
@@ -163,11 +172,12 @@ class Ingester:
         report = IngestReport(problems=_manifest_notes(roots, manifests, found))
         report.outcomes.extend(FileOutcome(s.source, "skipped", reason=s.reason) for s in found.skipped)
         report.outcomes.extend(self._remove_missing(roots, found.files))
-        files, clashes = self._claim_sources(found.files)
+        versions, clashes = self._current_versions(found.files, manifests)
+        report.outcomes.extend(clashes)
+        files = versions.files
         # The copy of a document to keep comes first, so its duplicates meet it already stored.
         files.sort(key=lambda f: keep_order(f.source))
-        report.outcomes.extend(clashes)
-        state = self._start(files, manifests)
+        state = self._start(files, manifests, versions)
         for index, item in enumerate(files):
             if progress:
                 progress(index, len(files), item.source)
@@ -184,35 +194,66 @@ class Ingester:
         report.seconds = time.perf_counter() - started
         return report
 
-    # -- one file ---------------------------------------------------------------------------
-    def _claim_sources(self, files: list[SourceFile]) -> tuple[list[SourceFile], list[FileOutcome]]:
-        """A source names one file: a file whose name another folder already holds (stored from
-        there, or earlier in this run) is refused, named by its full path, rather than replacing
-        that document."""
-        owners: dict[str, Path] = {}
+    # -- which files ------------------------------------------------------------------------
+    def _current_versions(
+        self, files: list[SourceFile], manifests: dict[Path, Manifest]
+    ) -> tuple[VersionPlan, list[FileOutcome]]:
+        """The files to read: one per document, its current version (ingest/versions.py); the
+        others reported with why, earlier versions recorded as such."""
+
+        def entry_of(item: SourceFile) -> DocumentEntry | None:
+            return manifests.get(item.root, Manifest()).entries.get(item.source)
+
+        ids = identities(self.registry, files, entry_of)
+        claimed, outcomes = self._claim_sources(files, ids)
+        plan = plan_versions(self.registry, claimed, ids, entry_of)
+        for earlier in plan.earlier:
+            try:
+                doc_hash = _file_hash(Path(earlier.root) / earlier.source)
+            except OSError:
+                continue  # unreadable: reported as superseded, recorded when it can be read
+            self.registry.note_replaced(replace(earlier, doc_hash=doc_hash))
+        outcomes.extend(
+            FileOutcome(str(s.item.path), "superseded", reason=s.reason) for s in plan.superseded
+        )
+        return plan, outcomes
+
+    def _claim_sources(
+        self, files: list[SourceFile], ids: dict[SourceFile, str]
+    ) -> tuple[list[SourceFile], list[FileOutcome]]:
+        """A source names one document: a file whose name another folder already holds for
+        another document (stored from there, or earlier in this run) is refused, named by its
+        full path, rather than replacing that document. Versions of one document may share it."""
+        owners: dict[str, tuple[Path, str]] = {}
         claimed: list[SourceFile] = []
         refused: list[FileOutcome] = []
         for item in files:
             owner = owners.get(item.source) or self._stored_owner(item)
-            if owner is not None and owner != item.root:
+            if owner is not None and owner[0] != item.root and owner[1] != ids[item]:
                 reason = (
-                    f"{owner} already holds a document named {item.source}; rename this file "
-                    "(each document needs its own name)"
+                    f"{owner[0]} already holds a document named {item.source}; rename this file "
+                    "(each document needs its own name) or give it that document's id to make it "
+                    "a new version"
                 )
                 refused.append(FileOutcome(str(item.path), "failed", reason=reason))
                 continue
-            owners[item.source] = item.root
+            owners.setdefault(item.source, (item.root, ids[item]))
             claimed.append(item)
         return claimed, refused
 
-    def _stored_owner(self, item: SourceFile) -> Path | None:
-        """The folder a stored document of this name came from, while its file is still there."""
+    def _stored_owner(self, item: SourceFile) -> tuple[Path, str] | None:
+        """The folder a stored document of this name came from, while its file is still there,
+        and that document's id."""
         stored = self.registry.document(item.source) or self.registry.duplicate(item.source)
         if stored is None or Path(stored.root) == item.root:
             return None
-        return Path(stored.root) if (Path(stored.root) / item.source).is_file() else None
+        doc_id = stored.doc_id if isinstance(stored, DocumentRecord) else ""
+        return (Path(stored.root), doc_id) if (Path(stored.root) / item.source).is_file() else None
 
-    def _start(self, files: list[SourceFile], manifests: dict[Path, Manifest]) -> _Run:
+    # -- one file ---------------------------------------------------------------------------
+    def _start(
+        self, files: list[SourceFile], manifests: dict[Path, Manifest], versions: VersionPlan
+    ) -> _Run:
         """Hash every file, and note which stored documents stand unchanged (the ones a changed
         file is compared with)."""
         checked: dict[str, _Checked] = {}
@@ -237,7 +278,10 @@ class Ingester:
             if d.source in fingerprinted
             and not _changed(d.meta_hash, d.root, checked.get(d.source))
         }
-        return _Run(KeptDocuments(stored, self._stored_fingerprint), checked, failed)
+        kept = KeptDocuments(stored, self._stored_fingerprint)
+        for replaced in versions.replaces.values():  # a new version is no duplicate of the old
+            kept.discard(replaced.source)
+        return _Run(kept, checked, versions, failed)
 
     def _check(self, item: SourceFile, entry: DocumentEntry | None) -> _Checked:
         limit = self.settings.max_file_mb * 1024 * 1024
@@ -248,7 +292,7 @@ class Ingester:
             )
         doc_hash = _file_hash(item.path)
         meta_hash = hashlib.sha256(
-            f"{doc_hash}{json.dumps(entry.model_dump() if entry else {}, default=str)}"
+            f"{doc_hash}{json.dumps(entry.hashed() if entry else {}, default=str)}"
             f"{self.settings.passage_tokens}/{self.settings.passage_overlap_tokens}"
             f"/v{PASSAGE_FORMAT_VERSION}".encode()
         ).hexdigest()
@@ -262,7 +306,7 @@ class Ingester:
         if still := self._still_duplicate(checked, state):
             return still, 0
         try:
-            return self._ingest(checked, known is not None, state)
+            return self._ingest(checked, known is not None or source in state.versions.replaces, state)
         except UnreadableDocument as err:
             log.warning("%s", err)
             return FileOutcome(source, "failed", reason=err.reason), 0
@@ -286,7 +330,7 @@ class Ingester:
             raise UnreadableDocument(item.source, "no text found")
         for match in matches:  # stored copies this file is to be kept before
             self._demote_stored(match.source, Match(item.source, match.similarity), state)
-        written = self._write(item, meta, checked.entry, checked.meta_hash, passages, fingerprint)
+        written = self._write(checked, meta, passages, fingerprint, state.versions)
         state.kept.add(item.source, fingerprint)
         state.written.add(item.source)
         status: Status = "updated" if known else "added"
@@ -355,44 +399,76 @@ class Ingester:
 
     def _write(
         self,
-        item: SourceFile,
+        checked: _Checked,
         meta: DocumentMeta,
-        entry: DocumentEntry | None,
-        meta_hash: str,
         passages: list[Passage],
         fingerprint: Fingerprint,
+        versions: VersionPlan,
     ) -> int:
-        """Vectors first, then the registry in one transaction, then orphans: crash-safe order."""
-        old_ids = self.registry.ids_of(item.source)
+        """New vectors first, then the registry in one transaction, then what the document
+        shares with stored passages, then orphans: crash-safe order. A new version of a document
+        takes the place of the one it replaces in that transaction; their passages in common are
+        rewritten as the new version's."""
+        item = checked.item
+        replaced = versions.replaces.get(item.source)
+        own = {item.source} | ({replaced.source} if replaced else set())
+        new_ids = {p.id for p in passages}
+        old_ids = {source: self.registry.ids_of(source) for source in own}
         present = self.store.existing([p.id for p in passages])
         shared = self.registry.sources_of(p.id for p in passages if p.id in present)
-        fresh = [p for p in passages if not (shared.get(p.id, []) and set(shared[p.id]) - {item.source})]
+        homes = {p.id: p.source for p in self.store.get([i for i, s in shared.items() if set(s) - own])}
+        fresh = [
+            replace(p, also_in=tuple(sorted(set(shared.get(p.id, [])) - own)))
+            for p in passages
+            if not set(shared.get(p.id, [])) - own or homes.get(p.id) in own
+        ]
         window = dict(zip((p.id for p in passages), context_windows(passages), strict=True))
-        self.store.upsert(fresh, contexts=[window[p.id] for p in fresh])
-        self._note_shared(passages, shared, item.source)
-        record = DocumentRecord(
-            source=item.source, root=str(item.root), doc_hash=meta.doc_hash, meta_hash=meta_hash,
+        self.store.upsert(
+            [p for p in fresh if p.id not in present],
+            contexts=[window[p.id] for p in fresh if p.id not in present],
+        )
+        # Recorded as not yet read (meta_hash ""): a crash before it is marked read below makes
+        # the next run read it again, which finishes the rewrites that follow.
+        self.registry.save(
+            self._record(checked, meta, passages, versions.doc_ids.get(item.source, "")),
+            new_ids, fingerprint.to_bytes(), replaces=replaced,
+        )  # fmt: skip
+        if replaced is not None and replaced.source != item.source:
+            self._forget_source(replaced.source, old_ids[replaced.source] - new_ids)
+        rewrite = [p for p in fresh if p.id in present]
+        self.store.upsert(rewrite, contexts=[window[p.id] for p in rewrite])
+        self._note_shared(passages, shared, item.source, own)
+        self.registry.mark_read(item.source, checked.meta_hash)
+        self._drop_orphans(set().union(*old_ids.values()) - new_ids)
+        return len(fresh)
+
+    def _record(
+        self, checked: _Checked, meta: DocumentMeta, passages: list[Passage], doc_id: str
+    ) -> DocumentRecord:
+        """The registry row of a document being written, not yet marked read."""
+        item, entry = checked.item, checked.entry
+        return DocumentRecord(
+            source=item.source, root=str(item.root), doc_hash=meta.doc_hash, meta_hash="",
             title=meta.title, kind=meta.kind, version=meta.version,
             effective_date=entry.effective_date if entry else "",
             review_date=meta.review_date, parties=entry.parties if entry else (),
             passages=len(passages), ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            laws=tuple(sorted(laws_named(p.text for p in passages))),
+            laws=tuple(sorted(laws_named(p.text for p in passages))), doc_id=doc_id,
+            uploaded_by=entry.uploaded_by if entry else "",
         )  # fmt: skip
-        self.registry.save(record, {p.id for p in passages}, fingerprint.to_bytes())
-        self._drop_orphans(old_ids - {p.id for p in passages})
-        return len(fresh)
 
     def _note_shared(
-        self, passages: list[Passage], shared: dict[str, list[str]], source: str
+        self, passages: list[Passage], shared: dict[str, list[str]], source: str, own: set[str]
     ) -> None:
-        """A passage already stored from another file keeps its first home and lists this one
-        (and takes the type this ingest gives it: a store from before types gets them)."""
-        stored = {p.id: p for p in self.store.get([pid for pid, s in shared.items() if set(s) - {source}])}
+        """A passage already stored from another document keeps its first home and lists this
+        file (and takes the type this ingest gives it: a store from before types gets them);
+        `own` are this document's files, the one being read and the version it replaces."""
+        stored = {p.id: p for p in self.store.get([pid for pid, s in shared.items() if set(s) - own])}
         updates = []
         for passage in passages:
-            if passage.id in stored:
+            if passage.id in stored and stored[passage.id].source not in own:
                 first = stored[passage.id]
-                others = sorted((set(shared[passage.id]) | {source}) - {first.source})
+                others = sorted((set(shared[passage.id]) - own | {source}) - {first.source})
                 updates.append(
                     replace(first, also_in=tuple(others), passage_type=passage.passage_type)
                 )

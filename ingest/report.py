@@ -15,7 +15,7 @@ from ingest.pipeline import FileOutcome, Ingester, IngestReport, Status
 from ingest.sandbox import ReaderProcess
 
 SUMMARY_STATUSES: tuple[Status, ...] = (
-    "added", "updated", "unchanged", "duplicate", "removed", "skipped", "failed",
+    "added", "updated", "unchanged", "duplicate", "superseded", "removed", "skipped", "failed",
 )  # fmt: skip
 
 
@@ -102,6 +102,8 @@ def run_with_progress(
     out.print(summary_table(report))
     if report.duplicates:
         out.print(duplicates_table(report))
+    if report.superseded:
+        out.print(_reasons("Earlier versions, not read", report.superseded))
     if report.skipped:
         out.print(skipped_table(report))
     if report.problems:

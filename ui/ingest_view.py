@@ -50,11 +50,14 @@ def ingest_with_progress(
 
 def show_report(report: IngestReport) -> None:
     """What changed; which files were not read and why; what is wrong in a manifest."""
-    statuses: tuple[Status, ...] = ("added", "updated", "unchanged", "removed", "skipped", "failed")
+    statuses: tuple[Status, ...] = (
+        "added", "updated", "unchanged", "superseded", "removed", "skipped", "failed",
+    )  # fmt: skip
     counts = {s: report.count(s) for s in statuses}
     summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
     st.caption(f"{summary or 'nothing to do'}; {report.passages_written} passages written.")
     _listed(f"{len(report.failed)} file(s) not ingested", report.failed)
+    _listed(f"{len(report.superseded)} earlier version(s) not read", report.superseded)
     _listed(f"{len(report.skipped)} file(s) skipped", report.skipped)
     if report.problems:
         with st.expander(f"{len(report.problems)} manifest problem(s)"):

@@ -115,7 +115,7 @@ def test_two_folders_with_one_file_name_do_not_overwrite_each_other(
     assert outcome(report, str(second / "isa.md")) == (
         "failed",
         f"{first.resolve()} already holds a document named isa.md; rename this file "
-        "(each document needs its own name)",
+        "(each document needs its own name) or give it that document's id to make it a new version",
     )
     assert "Police may ask" not in _texts(settings)
     # Ingested on its own later, the second folder still does not replace the first's document.
