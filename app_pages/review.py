@@ -355,12 +355,15 @@ def impact_section(log: AnswerLog, settings: Settings) -> None:
         st.info("No logged answer cites a replaced document version.")
         return
     for impact in found:
-        doc = impact.document
-        st.markdown(f"**{escape_markdown(doc.title)}** ({inline_code(doc.source)}, earlier version "
-                    f"`{impact.old_hash[:12]}`): {len(impact.answers)} answer(s)")  # fmt: skip
+        doc, earlier = impact.document, impact.earlier
+        shown = f"version {earlier.version}" if earlier.version else "earlier version"
+        now = f"now version {doc.version}" if doc.version else "since replaced"
+        st.markdown(f"**{escape_markdown(doc.title)}** ({inline_code(earlier.source)}, "
+                    f"{escape_markdown(shown)} `{earlier.doc_hash[:12]}`, {escape_markdown(now)}): "
+                    f"{len(impact.answers)} answer(s)")  # fmt: skip
         st.dataframe(
             [{"Answer": a.id, "Asked": a.created_at.strftime("%Y-%m-%d"), "Question": a.question,
-              "Clauses": ", ".join(c.clause for c in a.citations if c.source == doc.source and c.clause),
+              "Clauses": ", ".join(c.clause for c in a.citations if c.source == earlier.source and c.clause),
               "Verdict": a.review.verdict if a.review else ""} for a in impact.answers],
             hide_index=True, width="stretch",
         )  # fmt: skip

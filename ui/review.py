@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.answer import MARKER, Verdict, marker
-from core.registry import DocumentRecord, Registry
+from core.registry import DocumentRecord, Registry, VersionRecord
 from core.settings import Settings
 from governance.export import export_verified
 from governance.log import AnswerLog, CitedPassage, LoggedAnswer
@@ -46,13 +46,6 @@ def documents(settings: Settings) -> list[DocumentRecord]:
         return registry.documents()
 
 
-def previous_hashes(settings: Settings, sources: list[str]) -> dict[str, list[str]]:
-    """Each source's earlier document hashes, oldest first; sources never replaced are left out."""
-    with closing(Registry(settings.registry_path)) as registry:
-        found = {source: registry.previous_hashes(source) for source in sources}
-    return {source: hashes for source, hashes in found.items() if hashes}
-
-
 def queue_first(rows: list[LoggedAnswer]) -> list[LoggedAnswer]:
     """Unreviewed before reviewed; within each, thumbs-down, then abstentions, then newest."""
     return sorted(
@@ -64,20 +57,23 @@ def queue_first(rows: list[LoggedAnswer]) -> list[LoggedAnswer]:
 class Impact:
     """Logged answers that cited a document at a version since replaced."""
 
-    document: DocumentRecord
-    old_hash: str
+    document: DocumentRecord  # the document as it is now
+    earlier: VersionRecord  # the version the answers cited
     answers: list[LoggedAnswer]
 
 
 def impacts(log: AnswerLog, settings: Settings) -> list[Impact]:
-    """For every replaced document version that answers cited, those answers."""
-    docs = {d.source: d for d in documents(settings)}
+    """For every replaced version of a stored document that answers cited, those answers: each
+    version once, never the current one (core/registry.Registry.replaced_versions)."""
+    with closing(Registry(settings.registry_path)) as registry:
+        docs = registry.documents()
+        earlier = {d.doc_id: registry.replaced_versions(d.doc_id) for d in docs}
     found = []
-    for source, hashes in previous_hashes(settings, list(docs)).items():
-        for old_hash in hashes:
-            answers = log.impacted_by(source, old_hash)
+    for doc in docs:
+        for version in earlier[doc.doc_id]:
+            answers = log.impacted_by(version.source, version.doc_hash)
             if answers:
-                found.append(Impact(docs[source], old_hash, answers))
+                found.append(Impact(doc, version, answers))
     return found
 
 

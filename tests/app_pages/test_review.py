@@ -300,6 +300,27 @@ def test_impact_lists_answers_citing_a_replaced_version(
     assert set(shown["Question"]) == {REFERRAL, POLICE, PHOTOS}
 
 
+def test_impact_lists_each_replaced_version_once_and_never_the_current_one(
+    answer_ids: dict[str, int], log: AnswerLog
+) -> None:
+    """Issue 14: a document that went h1 -> h2 -> h1 -> h2 (read again each time) listed the
+    current version as replaced, twice. Now h1 is listed once, h2 (current) not at all."""
+    from ui.review import impacts
+
+    registry = Registry(Settings().registry_path)
+    for doc_hash in ("h1", "h2", "h2", "h1", "h2"):
+        registry.save(_document(doc_hash), {"p-" + doc_hash})
+    registry.close()
+    found = impacts(log, Settings())
+    assert [(i.earlier.doc_hash, i.earlier.source, len(i.answers)) for i in found] == [
+        ("h1", "police-isa.md", 3)
+    ]
+    registry = Registry(Settings().registry_path)
+    registry.save(_document("h1"), {"p-h1"})
+    registry.close()
+    assert impacts(log, Settings()) == []  # h1 is current again; the answers cited no h2
+
+
 def test_with_nothing_logged_the_page_says_so(app_for: AppFor) -> None:
     at = open_review(app_for)
     assert "No logged answers match these filters." in [i.value for i in at.info]
