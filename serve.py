@@ -60,8 +60,15 @@ class ClosedPaths:
 MAX_CODE_CHARS = 100
 
 
+def _settings() -> Settings:
+    """The app's settings, built once per process (ui.services), not once per request."""
+    from ui import services
+
+    return services.settings()
+
+
 def _claim(code: str) -> str | None:
-    store = UserStore.open(Settings())
+    store = UserStore.open(_settings())
     try:
         return store.sessions.claim(code)
     finally:
@@ -69,7 +76,7 @@ def _claim(code: str) -> str | None:
 
 
 def _end(token: str) -> None:
-    store = UserStore.open(Settings())
+    store = UserStore.open(_settings())
     try:
         session = store.sessions.resume(token)
         if session is not None:
@@ -93,7 +100,7 @@ async def session_cookie(request: Request) -> Response:
         return PlainTextResponse("That sign-in code is used or out of date.", status_code=403)
     secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
     response.set_cookie(
-        COOKIE_NAME, token, max_age=int(Settings().session.hours * 3600), path="/",
+        COOKIE_NAME, token, max_age=int(_settings().session.hours * 3600), path="/",
         httponly=True, samesite="strict", secure=secure,
     )  # fmt: skip
     return response

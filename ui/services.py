@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from accounts.users import UserStore, users_path
+from accounts.users import UserStore
 from assistant.compose import Services
 from assistant.service import Assistant
 from core.embedding import Embedder
@@ -121,13 +121,15 @@ def start_warm_up() -> WarmUp:
 
 
 @st.cache_resource(show_spinner=False)
-def _users(path: str) -> UserStore:
-    return UserStore(Path(path))
+def _users(path: str, hours: float, idle_minutes: float, _settings: Settings) -> UserStore:
+    return UserStore.open(_settings)
 
 
 def users() -> UserStore:
-    """The local accounts under the current data dir."""
-    return _users(str(users_path(settings()).resolve()))
+    """The local accounts under the current data dir, with the session limits the settings give
+    (SHARECHECK_SESSION__HOURS, __IDLE_MINUTES)."""
+    now = settings()
+    return _users(str(now.users_path.resolve()), now.session.hours, now.session.idle_minutes, now)
 
 
 def first_start_corpus() -> Path:

@@ -95,3 +95,18 @@ def test_the_lifetime_and_idle_timeout_come_from_settings(monkeypatch: pytest.Mo
     monkeypatch.setenv("SHARECHECK_SESSION__HOURS", "8")
     monkeypatch.setenv("SHARECHECK_SESSION__IDLE_MINUTES", "30")
     assert session_policy(Settings()) == SessionPolicy(timedelta(hours=8), timedelta(minutes=30))
+
+
+def test_the_apps_accounts_keep_the_session_limits_from_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui import services
+
+    monkeypatch.setenv("SHARECHECK_SESSION__HOURS", "8")
+    monkeypatch.setenv("SHARECHECK_SESSION__IDLE_MINUTES", "30")
+    users = services.users()
+    try:
+        assert users.sessions.policy == SessionPolicy(timedelta(hours=8), timedelta(minutes=30))
+    finally:
+        users.close()
+        services._users.clear()
