@@ -1,4 +1,5 @@
-"""Library: the documents ShareCheck answers from; administrators add, remove and re-read them."""
+"""Library: the documents ShareCheck answers from and each one's versions; administrators add
+documents or new versions of them, remove and re-read them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import streamlit as st
 
 from assistant.service import Assistant
 from core.passage import KINDS
-from core.registry import DocumentRecord, DuplicateRecord, Registry
+from core.registry import DocumentRecord, DuplicateRecord, Registry, VersionRecord
 from ui import services
 from ui.auth import current_user, require_page
 from ui.citations import escape_markdown
@@ -33,13 +34,53 @@ def document_rows(documents: list[DocumentRecord]) -> list[dict[str, object]]:
             "Title": d.title,
             "Kind": d.kind,
             "Version": d.version,
+            "Effective date": d.effective_date,
             "Review date": d.review_date,
             "Past review": past_review(d),
             "Passages": d.passages,
             "File": d.source,
+            "Id": d.doc_id,
         }
         for d in documents
     ]
+
+
+def version_rows(versions: list[VersionRecord], titles: dict[str, str]) -> list[dict[str, object]]:
+    """Each document's versions, the current one first: what replaced what, and when."""
+    return [
+        {
+            "Document": titles.get(v.doc_id) or v.title or v.doc_id,
+            "Version": v.version,
+            "Effective date": v.effective_date,
+            "Status": _status(v),
+            "Uploaded by": v.uploaded_by or ("" if not v.root else f"folder {Path(v.root).name}"),
+            "Since": v.added_at[:16].replace("T", " "),
+            "File": v.source,
+            "Id": v.doc_id,
+        }
+        for v in versions
+    ]
+
+
+def _status(version: VersionRecord) -> str:
+    if version.current:
+        return "current"
+    return f"{version.ended} {(version.ended_at or '')[:10]}".strip()
+
+
+def versions_table(documents: list[DocumentRecord]) -> None:
+    """Every version of the documents in the Library, and of documents since removed."""
+    with closing(Registry(services.settings().registry_path)) as registry:
+        versions = registry.all_versions()
+    if not versions:
+        return
+    titles = {d.doc_id: d.title for d in documents}
+    with st.expander(f"Versions ({len(versions)})", icon=":material/history:"):
+        st.caption(
+            "A new version replaces the current one; an earlier version is never read again, "
+            "even when its file is still in its folder."
+        )
+        st.dataframe(version_rows(versions, titles), hide_index=True, width="stretch")
 
 
 def documents_table(assistant: Assistant) -> None:
@@ -60,6 +101,7 @@ def documents_table(assistant: Assistant) -> None:
             "Passages": st.column_config.NumberColumn(format="%d"),
         },
     )  # fmt: skip
+    versions_table(documents)
 
 
 def duplicate_notes(duplicates: list[DuplicateRecord]) -> list[str]:
@@ -96,23 +138,44 @@ def last_ingest() -> None:
         show_report(report)
 
 
+NEW_DOCUMENT = ""
+
+
 def upload_form(assistant: Assistant, folder: Path) -> None:
+    documents = {d.doc_id: d for d in assistant.documents()}
+    doc_id = st.selectbox(
+        "This upload is", [NEW_DOCUMENT, *sorted(documents, key=lambda i: documents[i].title)],
+        format_func=lambda i: f"a new version of {documents[i].title} ({i})" if i else "a new document",
+        key="upload_of",
+    )  # fmt: skip
+    replaced = documents.get(doc_id)
     with st.form("upload", clear_on_submit=True):
         files = st.file_uploader(
-            "Documents", accept_multiple_files=True,
+            "Document" if replaced else "Documents", accept_multiple_files=True,
             type=["pdf", "docx", "doc", "html", "htm", "md", "markdown", "txt"],
         )  # fmt: skip
-        title = st.text_input("Title (one file only; else taken from the document)")
-        kind = st.selectbox("Kind", KINDS, index=KINDS.index("agreement"))
+        title = st.text_input(
+            "Title (one file only; else taken from the document)",
+            value=replaced.title if replaced else "",
+        )
+        kind = st.selectbox("Kind", KINDS, index=KINDS.index(replaced.kind if replaced else "agreement"))
         version = st.text_input("Version")
+        effective = st.date_input("Effective date", value=None)
         review = st.date_input("Review date", value=None)
         submitted = st.form_submit_button("Add and read", type="primary")
     if not submitted or not files:
         return
-    meta = UploadMeta(title if len(files) == 1 else "", kind, version, review)
+    if replaced and len(files) > 1:
+        st.error("A new version is one file: upload one at a time.")
+        return
+    user = current_user()
+    meta = UploadMeta(
+        title if len(files) == 1 else "", kind, version, review, effective, doc_id,
+        user.name if user else "",
+    )  # fmt: skip
     try:
         for upload in files:
-            save_upload(folder, upload.name, upload.getvalue(), meta)
+            save_upload(folder, upload.name, upload.getvalue(), meta, list(documents.values()))
     except UploadRefused as error:
         st.error(str(error))
         return
@@ -124,8 +187,16 @@ def remove_form(assistant: Assistant, folder: Path) -> None:
     if not names:
         st.caption("No uploaded documents to remove.")
         return
+    current = {d.source: d for d in assistant.documents() if Path(d.root) == folder.resolve()}
+
+    def label(name: str) -> str:
+        doc = current.get(name)
+        return f"{name}: {doc.title} {doc.version}".strip() if doc else f"{name} (not in use)"
+
+    st.caption("Removing a document's current version removes the document: no earlier "
+               "version comes back.")  # fmt: skip
     with st.form("remove"):
-        name = st.selectbox("Uploaded document", names)
+        name = st.selectbox("Uploaded document", names, format_func=label)
         confirmed = st.checkbox("Yes, remove it and its passages")
         submitted = st.form_submit_button("Remove")
     if submitted and name and confirmed:

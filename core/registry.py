@@ -393,6 +393,12 @@ class Registry:
             (doc_id,),
         )
 
+    def all_versions(self) -> list[VersionRecord]:
+        """Every document's versions, by document, each one's current version first."""
+        return self._versions(
+            "ORDER BY doc_id, ended != '', COALESCE(ended_at, '') DESC, rowid DESC", ()
+        )
+
     def current_version(self, doc_id: str) -> VersionRecord | None:
         found = self._versions("WHERE doc_id = ? AND ended = ''", (doc_id,))
         return found[0] if found else None

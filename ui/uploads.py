@@ -9,6 +9,7 @@ and its entries checked by the one model ingest uses (`ingest.manifest`).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from core.errors import ManifestError
+from core.registry import DocumentRecord
 from ingest.discovery import FOLDER_NOTES
 from ingest.manifest import MANIFEST_NAMES, DocumentEntry, read_manifest
 from ingest.readers import SUPPORTED
@@ -31,19 +33,27 @@ class UploadRefused(ValueError):
 
 @dataclass(frozen=True)
 class UploadMeta:
-    """What the administrator says about an uploaded document (all optional but the file)."""
+    """What the administrator says about an uploaded document (all optional but the file).
+
+    `doc_id` names the document this file is a new version of ("" for a new document): ingest
+    then makes it that document's current version (ingest/versions.py)."""
 
     title: str = ""
     kind: str = "other"
     version: str = ""
     review_date: date | None = None
+    effective_date: date | None = None
+    doc_id: str = ""
+    uploaded_by: str = ""
 
     def entry(self, file: str) -> dict[str, Any]:
         """The manifest row for `file`, checked as ingest will check it."""
         try:
             entry = DocumentEntry(
-                file=file, title=self.title, kind=self.kind, version=self.version,
+                file=file, id=self.doc_id, title=self.title, kind=self.kind, version=self.version,
                 review_date=self.review_date.isoformat() if self.review_date else "",
+                effective_date=self.effective_date.isoformat() if self.effective_date else "",
+                uploaded_by=self.uploaded_by,
             )  # fmt: skip
         except ValidationError as err:
             reasons = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in err.errors())
@@ -85,16 +95,49 @@ def _save(folder: Path, entries: list[dict[str, Any]]) -> None:
     _replace(folder / MANIFEST, text.encode("utf-8"))
 
 
-def save_upload(folder: Path, name: str, content: bytes, meta: UploadMeta) -> Path:
-    """Keep the file (replacing one of the same name) and record its metadata in the manifest."""
+def save_upload(
+    folder: Path,
+    name: str,
+    content: bytes,
+    meta: UploadMeta,
+    library: Sequence[DocumentRecord] = (),
+) -> Path:
+    """Keep the file and record its metadata in the manifest. A file of the same name is
+    replaced only when it is a version of the same document; `library` (the stored documents)
+    refuses a new document named like one already there."""
     base = safe_name(name)
     entry = meta.entry(base)
     folder.mkdir(parents=True, exist_ok=True)
     rows = _load(folder)
+    _check_name(folder, base, meta.doc_id, rows, library)
     target = folder / base
     _replace(target, content)
     _save(folder, [e for e in rows if e.get("file") != base] + [entry])
     return target
+
+
+def _check_name(
+    folder: Path,
+    base: str,
+    doc_id: str,
+    rows: list[dict[str, Any]],
+    library: Sequence[DocumentRecord],
+) -> None:
+    """A new document may not take a stored document's file name; a new version may not
+    overwrite an uploaded file of another document."""
+    stored = next((d for d in library if d.source == base), None)
+    if not doc_id and stored is not None:
+        raise UploadRefused(
+            f"{base}: '{stored.title}' already has this file name; upload it as a new version of "
+            "that document, or rename the file"
+        )
+    row = next((r for r in rows if r.get("file") == base), None)
+    here = stored is not None and Path(stored.root) == folder.resolve()
+    held_by = (row or {}).get("id") or (stored.doc_id if stored and here else "")
+    if doc_id and (folder / base).exists() and held_by != doc_id:
+        raise UploadRefused(
+            f"{base}: the uploads folder holds this file name for another document; rename the file"
+        )
 
 
 def remove_upload(folder: Path, name: str) -> None:

@@ -10,6 +10,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from core.registry import Registry
+from tests.app_pages.conftest import PROJECT
 from core.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -52,7 +53,7 @@ def test_an_admin_uploads_a_document_with_its_details_and_it_is_read(
     at = library(app_for, "admin")
     at.file_uploader[0].set_value(("visitors.md", UPLOAD, "text/markdown"))
     at.text_input[0].set_value("Station visitors protocol")
-    at.selectbox[0].set_value("policy")
+    at.selectbox[1].set_value("policy")  # [0]: a new document or a new version of one
     at.text_input[1].set_value("1.0")
     at.form_submit_button[0].click().run()
     assert not at.exception
@@ -61,8 +62,9 @@ def test_an_admin_uploads_a_document_with_its_details_and_it_is_read(
     assert "visitors.md" in sources()
     manifest = yaml.safe_load((data_dir / "uploads" / "manifest.yaml").read_text())
     assert manifest["documents"] == [
-        {"file": "visitors.md", "kind": "policy", "title": "Station visitors protocol", "version": "1.0"}
-    ]
+        {"file": "visitors.md", "kind": "policy", "title": "Station visitors protocol",
+         "version": "1.0", "uploaded_by": "test-admin"}
+    ]  # fmt: skip
 
 
 def test_an_admin_removes_an_uploaded_document_and_its_passages(
@@ -87,3 +89,31 @@ def test_an_admin_re_reads_every_document(data_dir: Path, app_for: AppFor) -> No
     next(b for b in at.button if b.label == "Re-read all documents").click().run()
     assert not at.exception
     assert any("4 unchanged" in c.value for c in at.caption)
+
+
+def test_an_admin_uploads_a_new_version_and_a_re_read_keeps_it(
+    data_dir: Path, app_for: AppFor
+) -> None:
+    """The form's "a new version of" makes the upload that document's current version, under the
+    same file name as the bundled one; re-reading everything keeps it; the versions are listed."""
+    at = library(app_for, "admin")
+    at.selectbox(key="upload_of").set_value("police-isa").run()
+    assert at.text_input[0].value.startswith("Information Sharing Agreement between")
+    v13 = (PROJECT / "corpus" / "police-isa.md").read_text().replace("1.2", "1.3")
+    at.file_uploader[0].set_value(("police-isa.md", v13.encode(), "text/markdown"))
+    at.text_input[1].set_value("1.3")
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    police = table[table["Id"] == "police-isa"].iloc[0]
+    assert (police["Version"], len(table)) == ("1.3", 4)
+    next(b for b in at.button if b.label == "Re-read all documents").click().run()
+    assert not at.exception
+    assert any("1 superseded" in c.value for c in at.caption)
+    table = at.dataframe[0].value
+    assert table[table["Id"] == "police-isa"].iloc[0]["Version"] == "1.3"
+    versions = at.dataframe[1].value
+    police = versions[versions["Id"] == "police-isa"]
+    assert list(police["Version"]) == ["1.3", "1.2"]
+    assert list(police["Status"].str.split().str[0]) == ["current", "replaced"]
+    assert list(police["Uploaded by"]) == ["test-admin", "folder corpus"]
