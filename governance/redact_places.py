@@ -210,7 +210,7 @@ PUBLIC_BODY_WORDS = frozenset(
     adults children's children safeguarding housing mash early help team hospital trust gp
     authority government department dwp hmrc dvla ico humberside yorkshire age uk mind victim
     support prevent probation court courts school college university home office control
-    station watch crew i we he she they""".split()
+    station watch crew board icb ccg i we he she they""".split()
 )
 
 

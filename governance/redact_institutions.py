@@ -1,0 +1,165 @@
+"""Institutions that say where a particular person is: the hospital and ward a patient is on, the
+school a child goes to, a practice or care home written in lower case.
+
+A hospital or ward is a partner organisation until a person is spoken of beside it ("Can I ring
+Bridlington Hospital about Mr Pexton?"); a school named after "goes to" or "is at" needs a child
+or pronoun before it. Public services named as recipients, and towns alone, stay.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from governance.redact_patterns import Span
+from governance.redact_places import _CAP, PUBLIC_BODY_WORDS, _only_a_town
+from governance.redact_words import DAYS_AND_MONTHS, SERVICE_WORDS, STOPWORDS, TITLES
+
+KIND = "SCHOOL_OR_INSTITUTION"
+
+# "Castle Hill Hospital", "Hull Royal Infirmary", "St Catherine's Hospice".
+NAMED_HOSPITAL = re.compile(
+    rf"\b((?:(?:St\.?|Saint)\s+)?(?:{_CAP}\s+(?:and\s+)?){{1,3}}(?:Hospital|Infirmary|Hospice))\b"
+)
+# Words that alone do not name one hospital: "the General Hospital", "a Community Hospital".
+GENERIC_HOSPITAL_WORDS = frozenset(
+    "the a an nhs our your their local general community district royal county city children's "
+    "women's maternity mental psychiatric private teaching acute cottage university".split()
+)
+# "Ward 110", "Ward 9B", "Johnson Ward": a hospital ward by its number or its name.
+NAMED_WARD = re.compile(rf"\b(Ward\s+\d{{1,3}}[A-Za-z]?|(?:{_CAP}\s+){{1,2}}Ward)\b(?!['’]?s?\s*\d)")
+# A particular person in the text: a title before a word, or a pronoun that is not the generic
+# "his or her". Questions about "a patient" or "someone" name no one.
+PARTICULAR_PERSON = re.compile(
+    r"\b(?:mr|mrs|ms|miss|mx|dr)\.?\s+[A-Za-z]|\b(?:he|she|him|his|her|hers)\b", re.IGNORECASE
+)
+GENERIC_PRONOUNS = re.compile(
+    r"\b(?:he|she|him|his|her|s)\s*(?:or|/)\s*(?:he|she|him|his|her|hers)\b", re.IGNORECASE
+)
+# "on the burns unit at Pinderfields", "admitted to Scunthorpe General", "discharged from Castle
+# Hill": where a person is cared for, said by the care, with or without the word "Hospital".
+CARED_FOR_AT = re.compile(
+    r"\b(?:(?i:unit|ward|icu|hdu|a\s?&\s?e|a\s+and\s+e|intensive\s+care|resus|maternity"
+    r"|theatres?|inpatient|(?<!a\s)patient)\s+(?:at|in)"
+    r"|(?i:admitted|transferred|taken)\s+(?:to|into)|(?i:discharged)\s+from)\s+(?:the\s+)?"
+    rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})(?![\w'’-])"
+)
+# "goes to Malet Lambert", "started at Kelvin Hall", "in year 9 at Hymers": a school named by
+# what a child does there; the child is spoken of earlier in the sentence (PERSON_BEFORE).
+SCHOOL_CUE = re.compile(
+    r"\b(?:(?:goes|go|going|went|gone)\s+to|(?:started|starts|starting|moved|moving)\s+(?:at|to)"
+    r"|(?:in\s+)?(?:year|yr)\s*\d{1,2}\s+at|in\s+(?:reception|nursery|the\s+sixth\s+form)\s+at"
+    r"|(?:pupil|student)s?\s+at|(?:changed|moved)\s+schools?\s+to"
+    r"|(?:he|she|they|who)(?:['’]s|\s+is|\s+was|\s+are)\s+(?:now\s+|still\s+)?at)"
+    r"\s+(?:the\s+)?"
+    rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})(?![\w'’-])"
+)
+PERSON_BEFORE = re.compile(
+    r"\b(?:he|she|they|his|her|their|son|daughter|lad|lass|boy|girl|kid|kids|child|children"
+    r"|grandson|granddaughter|grandchild|nephew|niece|brother|sister|teenager|youngster|pupil|twins"
+    r"|aged?\s+\d{1,2}|mr|mrs|ms|miss)\b|,\s*\d{1,2}\s*,|\(\d{1,2}\)",
+    re.IGNORECASE,
+)
+# A school or practice written in lower case after "at", "attends": "at kingswood academy". The
+# name's first word may be a place but no everyday word ("at the local primary school" stays).
+LOWER_INSTITUTION = re.compile(
+    r"\b(?:at|to|attends|attending|from|into)\s+(?:the\s+)?"
+    r"((?:st\s+)?(?:[a-z][a-z'’-]{2,}\s+){1,2}(?:primary(?:\s+school)?|academy|school|college"
+    r"|nursery|infants|juniors|surgery|medical\s+centre|health\s+centre|group\s+practice"
+    r"|medical\s+practice|care\s+home|nursing\s+home|residential\s+home))\b"
+)
+# "The Avenues Medical Centre": a capital "The" is part of the name.
+THE_BEFORE = re.compile(r"(?:The|THE)\s+$")
+
+
+def _names_one_place(found: str, generic: frozenset[str]) -> bool:
+    words = [w.lower().strip(".,") for w in found.split()[:-1]]
+    return bool(words) and not all(w in generic for w in words)
+
+
+def _particular_person(text: str, places: list[Span]) -> bool:
+    """A title, a pronoun or a name outside the places found ("tell Castle Hill" is no name)."""
+    from governance.redact_names import name_spans
+
+    if PARTICULAR_PERSON.search(GENERIC_PRONOUNS.sub(" ", text)):
+        return True
+    return any(
+        not any(name.start < place.end and place.start < name.end for place in places)
+        for name in name_spans(text)
+        if name.kind == "NAME"
+    )
+
+
+def hospitals_beside_a_person(text: str) -> Iterator[Span]:
+    """Named hospitals and wards, when the text speaks of a particular person."""
+    found = [
+        Span(m.start(1), m.end(1), KIND) for m in NAMED_HOSPITAL.finditer(text)
+        if _names_one_place(m.group(1), GENERIC_HOSPITAL_WORDS)
+    ]
+    found += [
+        Span(m.start(1), m.end(1), KIND) for m in NAMED_WARD.finditer(text)
+        if m.group(1).startswith("Ward") or (
+            _names_one_place(m.group(1), GENERIC_HOSPITAL_WORDS | SERVICE_WORDS)
+            and not _a_persons_name(text, m.start(1), m.group(1)))
+    ]
+    if found and _particular_person(text, found):
+        yield from found
+
+
+# "Mrs A Ward", "Stephen Ward": Ward as a surname, after a title, an initial or a first name.
+TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr|[A-Z])\.?\s+$", re.IGNORECASE)
+
+
+def _a_persons_name(text: str, start: int, found: str) -> bool:
+    from governance.redact_names import fold, gazetteer
+
+    words = [fold(word).strip(".") for word in found.split()[:-1]]
+    return any(len(w) < 2 or w in TITLES or w in gazetteer().first for w in words) or bool(
+        TITLE_BEFORE.search(text, max(0, start - 6), start))
+
+
+def _a_place_name(found: str) -> bool:
+    """Not a town alone, a public body, a day, or a function word."""
+    words = [w.lower() for w in found.split()]
+    if set(words) & (PUBLIC_BODY_WORDS | DAYS_AND_MONTHS | STOPWORDS | TITLES):
+        return False
+    if len(words) == 1 and words[0] in SERVICE_WORDS:
+        return False
+    return not _only_a_town(found)
+
+
+def cared_for_at(text: str) -> Iterator[Span]:
+    for match in CARED_FOR_AT.finditer(text):
+        if _a_place_name(match.group(1)):
+            yield Span(match.start(1), match.end(1), KIND)
+
+
+def schools_after_cue(text: str) -> Iterator[Span]:
+    for match in SCHOOL_CUE.finditer(text):
+        sentence_start = max(text.rfind(mark, 0, match.start()) for mark in ".?!\n") + 1
+        person = PERSON_BEFORE.search(text, sentence_start, match.start(1))
+        if person and _a_place_name(match.group(1)):
+            yield Span(match.start(1), match.end(1), KIND)
+
+
+def lower_case_institutions(text: str) -> Iterator[Span]:
+    from governance.redact_names import fold, gazetteer
+
+    common = gazetteer().common
+    for match in LOWER_INSTITUTION.finditer(text):
+        name = match.group(1)
+        first = name.split()[1] if name.startswith("st ") else name.split()[0]
+        if first not in STOPWORDS and fold(first) not in common:
+            yield Span(match.start(1), match.end(1), KIND)
+
+
+def with_the(text: str, span: Span) -> Span:
+    match = THE_BEFORE.search(text, max(0, span.start - 4), span.start)
+    return Span(match.start(), span.end, span.kind) if match else span
+
+
+def institution_spans(text: str) -> Iterator[Span]:
+    """Institutions found from the person beside them, overlapping or not."""
+    for finder in (hospitals_beside_a_person, cared_for_at, schools_after_cue,
+                   lower_case_institutions):
+        yield from finder(text)

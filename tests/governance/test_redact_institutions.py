@@ -1,0 +1,68 @@
+"""Institutions that say where a particular person is (governance/redact_institutions.py), and the
+public services, legislation and policy text around them that must stay as written. Our own
+examples; the rules alone (no presidio, no spaCy model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from governance.redact import Redactor
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory: pytest.TempPathFactory) -> Redactor:
+    return Redactor(tmp_path_factory.mktemp("cache"), use_presidio=False, use_ner=False)
+
+
+S = "[SCHOOL_OR_INSTITUTION]"
+
+CATCHES = [
+    # a named hospital or ward once a particular person is spoken of
+    ("Can I phone Goole Hospital to ask if Mr Dunn is home yet?",
+     f"Can I phone {S} to ask if [NAME] is home yet?"),
+    ("Her neighbour says she is in St Hilda's Hospice now, can I tell the landlord?",
+     f"Her neighbour says she is in {S} now, can I tell the landlord?"),
+    ("is it ok to ask Ward 7 when she is due home", f"is it ok to ask {S} when she is due home"),
+    ("Mr Amos is on Lister Ward, can I ring them?", f"[NAME] is on {S}, can I ring them?"),
+    # where a person is cared for, said by the care, with no "Hospital" in the name
+    ("his dad is in intensive care at Kings Mill", f"his dad is in intensive care at {S}"),
+    ("she was admitted to Scartho Road last night", f"she was admitted to {S} last night"),
+    # a school named by what a child does there
+    ("her boy Tyler goes to Sirius West, can I tell them?",
+     f"her boy [NAME] goes to {S}, can I tell them?"),
+    ("the girl (14) is in year 10 at Archbishop Sentamu", f"the girl (14) is in year 10 at {S}"),
+    ("the twins started at Thoresby in September", f"the twins started at {S} in September"),
+    # lower-case schools, practices and homes after "at", "attends"
+    ("her son attends newbald primary", f"her son attends {S}"),
+    ("registered at marfleet group practice", f"registered at {S}"),
+    # a capital "The" belongs to the name
+    ("MR JONES'S GP IS AT THE ELMS MEDICAL CENTRE", f"[NAME]'S GP IS AT {S}"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CATCHES)
+def test_institutions_beside_a_person(rules: Redactor, text: str, expected: str) -> None:
+    assert rules.redact(text).text == expected
+
+
+LEFT_ALONE = [
+    "Can we share with Castle Hill Hospital under the ISA?",
+    "Can I tell Goole Hospital about a patient's hoarding? Can his or her GP know?",
+    "How many false alarms did Hull Royal Infirmary have last year?",
+    "Can I send the number of visits per ward to the Integrated Care Board?",
+    "A patient on Ward 7 asked about fire doors; who do we tell?",
+    "Is a hospital discharge team allowed to refer a patient to us?",
+    "she goes to Hull on Fridays and the referral goes to the MASH",
+    "the referral goes to Humberside Police and he is at the station",
+    "Can a pupil at a local primary school be referred without consent?",
+    "Does the Children Act 1989 let us share with a school?",
+    "Section 47 enquiries: who goes to the strategy meeting?",
+    "Can I share with the GP practice under Article 9(2)(h)?",
+    "The ward manager at the general hospital asked for our policy",
+]
+
+
+@pytest.mark.parametrize("text", LEFT_ALONE)
+def test_services_and_policy_text_are_left_alone(rules: Redactor, text: str) -> None:
+    result = rules.redact(text)
+    assert result.text == text, result.spans
