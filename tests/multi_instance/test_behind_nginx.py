@@ -18,12 +18,15 @@ Skips, saying why, where nginx, PostgreSQL, chromium or Playwright cannot be had
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +60,8 @@ QUESTIONS = (
 ROUTE_COOKIE = "sharecheck_route"
 # Routing keys tried to find one that lands on each instance (two instances: 1 in 2 each).
 ROUTE_TRIES = 40
+# Two servers starting at once on a busy 2-core machine.
+STARTUP_TIMEOUT_S = 120
 
 
 @dataclass
@@ -87,9 +92,25 @@ def services(bundled_store: Settings, embedder: Embedder, tmp_path: Path) -> Ite
     try:
         stack.nginx_binary()
         with ExitStack() as running:
+            running.callback(_report_cpu, _cpu_seconds())
             yield _start(running, bundled_store, embedder, tmp_path)
     except stack.Unavailable as why:
         pytest.skip(str(why))
+
+
+def _cpu_seconds() -> float:
+    """CPU used by this process and every child it has waited for (servers, the browser)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _report_cpu(before: float) -> None:
+    print(
+        f"\nmulti-instance test: {_cpu_seconds() - before:.0f} CPU s (load {os.getloadavg()[0]:.1f})"
+    )
 
 
 def _start(running: ExitStack, bundled: Settings, embedder: Embedder, tmp_path: Path) -> Stack:
@@ -97,23 +118,31 @@ def _start(running: ExitStack, bundled: Settings, embedder: Embedder, tmp_path: 
     shared = Settings(data_dir=tmp_path / "unused", chroma_url=chroma_url)
     assert stack.copy_store(bundled, shared, embedder) > 0
     log_url = running.enter_context(stack.postgres_schema(PG_URL))
-    urls, stops = [], []
-    for n in (1, 2):
-        data_dir = _instance_data_dir(bundled, tmp_path / f"instance-{n}")
-        env = {
-            "SHARECHECK_DATA_DIR": str(data_dir), "SHARECHECK_CHROMA_URL": chroma_url,
-            "SHARECHECK_LOG_URL": log_url, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-            "ANONYMIZED_TELEMETRY": "False",
-        }  # fmt: skip
-        instance = ExitStack()
+    instances = [
+        streamlit_run(PROJECT / "serve.py", tmp_path / f"instance-{n}.log", env, STARTUP_TIMEOUT_S)
+        for n, env in (
+            (n, _instance_env(bundled, tmp_path, n, chroma_url, log_url)) for n in (1, 2)
+        )
+    ]
+    for instance in instances:  # stopped last in, first out, whether or not both started
         running.push(instance.__exit__)
-        urls.append(instance.enter_context(
-            streamlit_run(PROJECT / "serve.py", tmp_path / f"instance-{n}.log", env, 90)
-        ))  # fmt: skip
-        stops.append(instance.close)
+    with ThreadPoolExecutor(len(instances)) as starting:  # two cold starts at once, not in turn
+        urls = list(starting.map(lambda instance: instance.__enter__(), instances))
+    stops = [partial(instance.__exit__, None, None, None) for instance in instances]
     ports = [int(url.rsplit(":", 1)[1]) for url in urls]
     proxy = running.enter_context(stack.nginx(tmp_path / "nginx", ports))
     return Stack(proxy, urls, log_url, tmp_path / "nginx", stops)
+
+
+def _instance_env(
+    bundled: Settings, tmp_path: Path, n: int, chroma_url: str, log_url: str
+) -> dict[str, str]:
+    data_dir = _instance_data_dir(bundled, tmp_path / f"instance-{n}")
+    return {
+        "SHARECHECK_DATA_DIR": str(data_dir), "SHARECHECK_CHROMA_URL": chroma_url,
+        "SHARECHECK_LOG_URL": log_url, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+        "ANONYMIZED_TELEMETRY": "False",
+    }  # fmt: skip
 
 
 def _served_by(proxy: str, route: str) -> str:
@@ -143,6 +172,7 @@ def _first_visit_cookie(proxy: str) -> str:
 def test_two_instances_behind_nginx_share_the_vectors_and_the_log(services: Stack) -> None:
     from playwright.sync_api import sync_playwright
 
+    started = time.perf_counter()
     proxy = services.proxy
     assert f"{ROUTE_COOKIE}=" in _first_visit_cookie(proxy)
     assert status(f"{proxy}/_stcore/metrics") == 404
@@ -172,6 +202,7 @@ def test_two_instances_behind_nginx_share_the_vectors_and_the_log(services: Stac
                 page.reload()  # the same instance, so the same session and conversation
                 page.get_by_text(question).wait_for()
                 assert page.get_by_label("Password", exact=True).count() == 0
+            answered = time.perf_counter() - started
         finally:
             browser.close()
 
@@ -179,6 +210,7 @@ def test_two_instances_behind_nginx_share_the_vectors_and_the_log(services: Stac
     services.stop_instance[1]()  # the second instance goes away: its browsers reach the first
     assert _served_by(proxy, routes[1]).endswith(services.instances[0].removeprefix("http://"))
     _log_holds_each_answer_once(services)
+    print(f"\ntwo browsers signed in, answered and reloaded through nginx in {answered:.1f} s")
 
 
 def _each_instance_served_its_browser(services: Stack) -> None:
