@@ -120,16 +120,25 @@ _DECISION = re.compile(
     r"that\s+ok|would\s+that\s+be|do\s+i\s+just|shall\s+i|should\s+we)\b",
     re.I,
 )
-# Asking leave or duty in so many words: a fact question ("how long do we keep...") becomes a
-# decision only with one of these ("how long can we keep...").
-_ASKS_LEAVE = re.compile(
-    r"\b(?:(?:can|could|may|should|must)\s+(?:i|we|they|crews?|staff)|allowed|permitted|ok\s+to|"
-    r"okay\s+to|have\s+to|has\s+to|need\s+to|supposed\s+to)\b",
+# A question of fact, also after a lead-in ("For the training pack, what ...", "Under the CORE
+# agreement, how long ...", "she's changed her mind, what do I do?").
+_WH_QUESTION = re.compile(
+    r"(?:^|[:,;]\s*)(?P<wh>what|what's|whats|who|who's|whose|which|how|how's|when|when's|where|"
+    r"why|define|explain|list|tell\s+me|does\s+the\s+\w+\s+(?:say|mention|cover))\b",
     re.I,
 )
-_INFO_START = re.compile(
-    r"^\s*(?:what|what's|whats|who|who's|whose|which|how|when|where|why|define|explain|list|"
-    r"tell\s+me|does\s+the\s+\w+\s+(?:say|mention|cover|apply)|is\s+there|are\s+there)\b",
+# Asking leave inside a fact question: "what can I tell the neighbour?", "what may we share?".
+_ASKS_PERMISSION = re.compile(
+    r"\b(?:can|could|may|might)\s+(?:i|we|crews?|staff|you)\b"
+    r"|\b(?:allowed|permitted|ok|okay)\s+to\b",
+    re.I,
+)
+# A yes/no question joined onto a fact question: "how much notice, and can it end at once?",
+# "what happens now, do they have to act on it?"; not "... and does the guide say ...".
+_JOINED_DECISION = re.compile(
+    r"(?:,\s*(?:and\s+|or\s+)?|\b(?:and|or)\s+)(?:(?:can|could|may|should|must|would)\s+"
+    r"(?:the\s+\w+|our\s+\w+)|(?:can|could|may|should|must|would|do|does|did|is|are|have|has)"
+    r"\s+(?:i|we|they|he|she|it|you|either|both))\b",
     re.I,
 )
 # "GDPR means we can't pass anything on, is that right?": the question tests a claim, so its yes
@@ -205,12 +214,17 @@ def is_decision(question: str) -> bool:
     """A sharing decision (can / should / must I ...) rather than a question of fact.
 
     The question asked is usually the last sentence of a story; a fact question (what, who, how
-    long) there is answered as information even when the story says "share"."""
+    long) there is answered as information even when the story says "share", and even when it
+    names a duty ("who has to sign the form?", "what do we need to record?"): only asking leave
+    ("what can I tell her?") or a second question joined on ("..., and can it end at once?")
+    makes it a decision."""
     text = question.strip()
     sentences = [s for s in re.split(r"(?<=[.!?])\s+|\s+-\s+", text) if s.strip()] or [text]
     last = sentences[-1]
-    if _INFO_START.match(last) and not _ASKS_LEAVE.search(last):
-        return False
+    asked = _WH_QUESTION.search(last)
+    if asked:
+        rest = last[asked.start("wh") :]
+        return bool(_ASKS_PERMISSION.search(rest) or _JOINED_DECISION.search(rest))
     return bool(_DECISION.search(text))
 
 

@@ -73,6 +73,16 @@ def test_the_person_whose_agreement_is_needed_is_named() -> None:
         ("what's the usual UK GDPR lawful basis when HFRS shares personal data with the council?", False),
         ("I emailed a referral to the wrong Sarah. who do I tell and how quick?", False),
         ("We shared it with the council last week. What is a MASH?", False),
+        # a duty named inside a fact question is still a fact question
+        ("who has to sign a DP request form before we release anything?", False),
+        ("For the training pack: what do we have to write down when we share?", False),
+        ("Under the lettings agreement, how long does a provider have to report a loss?", False),
+        ("how big a fine can the ICO give us for a breach?", False),
+        ("which principle is it, and does the NHS guide see the two as in conflict?", False),
+        # asking leave, or a yes/no question joined on, makes it a decision
+        ("what can I tell the neighbour?", True),
+        ("how much notice does a landlord have to give, and can it end the agreement at once?", True),
+        ("I raised a concern with the council. What happens now, do they have to act on it?", True),
     ],
 )  # fmt: skip
 def test_a_sharing_decision_is_told_from_a_question_of_fact(question: str, decision: bool) -> None:
