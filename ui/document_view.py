@@ -1,7 +1,10 @@
-""""View in document": a cited passage in its place, as the PDF page or among its neighbours."""
+""""View in document": a cited passage in its place, as the region of its PDF page cropped and
+zoomed to it, or among its neighbours."""
 
 from __future__ import annotations
 
+import base64
+import html
 import re
 from pathlib import Path
 
@@ -11,15 +14,34 @@ from assistant.service import Assistant
 from core.passage import Passage
 from ui import services
 from ui.citations import escape_markdown
-from ui.pdf_page import page_with_highlight
+from ui.pdf_page import PageView, page_with_highlight
 
 # Passages shown either side of the cited one when the document has no pages to render.
 NEIGHBOURS = 2
 
 
+# The cited region is shown at least this many CSS pixels per PDF point, so 10 pt body text is
+# 12 px on any screen: on a phone the region scrolls sideways rather than shrinking unreadably.
+READABLE_PX_PER_PT = 1.2
+
+
 @st.cache_data(max_entries=64, show_spinner="Rendering the page…")
-def _page_png(path: str, page: int, passage_text: str, mtime: float) -> tuple[bytes, bool]:
+def _page_view(path: str, page: int, passage_text: str, mtime: float) -> PageView:
     return page_with_highlight(Path(path), page, passage_text)
+
+
+def zoomed_html(view: PageView, page: int, alt: str) -> str:
+    """The cited region as an image at least READABLE_PX_PER_PT wide, inside a box that scrolls
+    sideways when the screen is narrower; `data-crop` names the region shown (PDF points)."""
+    data = base64.b64encode(view.png).decode("ascii")
+    crop = ",".join(f"{v:.2f}" for v in view.box)
+    min_width = round(view.width_pt * READABLE_PX_PER_PT)
+    return (
+        '<div class="sharecheck-cited-region" style="overflow-x:auto">'
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}"'
+        f' data-page="{page}" data-crop="{crop}" data-scale="{view.scale:g}"'
+        f' style="display:block;width:100%;min-width:{min_width}px;max-width:none"></div>'
+    )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -44,10 +66,14 @@ def show_in_document(assistant: Assistant, passage: Passage) -> None:
     """The PDF page with the passage highlighted, else the passages around it."""
     path = document_path(assistant, passage.source)
     if path is not None and path.suffix.lower() == ".pdf" and passage.page and path.is_file():
-        png, found = _page_png(str(path), passage.page, passage.text, path.stat().st_mtime)
+        view = _page_view(str(path), passage.page, passage.text, path.stat().st_mtime)
         label = passage.page_label or str(passage.page)
-        st.image(png, caption=f"{passage.title}, page {label}", width="stretch")
-        if not found:
+        where = f"{passage.title}, page {label}"
+        if view.found:
+            st.html(zoomed_html(view, passage.page, f"{where}: the cited passage, highlighted"))
+            st.caption(f"{escape_markdown(where)}: the cited passage, highlighted")
+        else:
+            st.image(view.png, caption=where, width="stretch")
             st.caption("The passage starts on this page but could not be marked on it.")
         return
     _show_neighbours(assistant, passage)

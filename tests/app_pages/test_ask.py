@@ -96,7 +96,8 @@ def test_view_in_document_shows_the_pdf_page(data_dir: Path, app_for: AppFor) ->
     pdf = next(i for i, e in enumerate(at.expander) if "Charter" in e.label)
     at.expander[pdf].toggle[0].set_value(True).run()
     assert not at.exception
-    assert len(at.image) == 1
+    (region,) = at.get("html")  # the cited region, cropped and zoomed (ui/document_view.py)
+    assert 'data-crop="' in region.proto.body and "highlighted" in at.expander[pdf].caption[-1].value
 
 
 def test_view_in_document_shows_neighbouring_passages_for_other_formats(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
@@ -61,12 +62,24 @@ def test_a_passage_is_found_on_its_page_whatever_the_line_breaks() -> None:
 
 
 def test_the_charter_page_is_rendered_with_the_passage_marked() -> None:
+    import pypdfium2 as pdfium
+    from PIL import Image
+
     from ui.pdf_page import page_with_highlight
 
-    png, found = page_with_highlight(
-        CHARTER, 6, "7.4 Even where consent is not the lawful basis, staff should normally seek"
-    )
-    assert found and png.startswith(b"\x89PNG")
+    passage = "7.4 Even where consent is not the lawful basis, staff should normally seek"
+    view = page_with_highlight(CHARTER, 6, passage)
+    assert view.found and view.png.startswith(b"\x89PNG")
+    # Cropped to the passage: the image is the region at its scale, and the page's text inside
+    # that region holds the passage.
+    left, bottom, right, top = view.box
+    size = Image.open(io.BytesIO(view.png)).size
+    expected = ((right - left) * view.scale, (top - bottom) * view.scale)
+    assert all(abs(got - want) < 2 for got, want in zip(size, expected, strict=True))
+    assert top - bottom < 120 and right - left < 500  # a few lines, not the page
+    page = pdfium.PdfDocument(str(CHARTER))[5]
+    inside = page.get_textpage().get_text_bounded(left, bottom, right, top)
+    assert "".join(passage.split()) in "".join(inside.split())
 
 
 @pytest.mark.parametrize(
@@ -130,3 +143,20 @@ def test_roles_see_pages_in_menu_order() -> None:
     assert [p.name for p in visible_pages("staff")] == ["ask", "library"]
     assert [p.name for p in visible_pages("admin")] == ["ask", "library", "training", "review", "settings"]
     assert [p.name for p in visible_pages("nobody")] == []
+
+
+def test_the_app_shares_one_redactor_between_asking_and_the_review_pages(tmp_path: Path) -> None:
+    from ui import decision_review, review, services
+
+    settings = Settings(data_dir=tmp_path / "data")
+    shared = services.redactor(settings)
+    log, book = review.answer_log(settings), decision_review.decision_book(settings)
+    try:
+        assert services.redactor(Settings(data_dir=tmp_path / "data")) is shared
+        assert log._redactor is shared and book._redactor is shared
+        assert services.redactor(Settings(data_dir=tmp_path / "other")) is not shared
+    finally:
+        log.close()
+        book.close()
+        for cached in (services._redactor, review._answer_log, decision_review._book):
+            cached.clear()
