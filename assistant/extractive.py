@@ -58,6 +58,12 @@ STRONG_MATCH = 0.22
 RANK_WEIGHT = 0.08
 # A list lead-in and its items are quoted together when they fit in this many words.
 LIST_UNIT_WORDS = 60
+# A fact, or what a decision depends on, often takes two sentences ("that is a subject access
+# request. Pass it to ... the same day"): the runner-up is quoted after the deciding sentence when
+# both fit whole and it is at least this share as relevant. On the development sets every ratio
+# from 0 to 0.6 quotes the same runner-ups (fitting whole is what limits it); 0.3 is mid-way.
+SUPPORT_RATIO = 0.3
+SUPPORTED: frozenset[Verdict] = frozenset({"info", "depends"})
 # Passage types whose sentences may be quoted as the answer (ingest/passage_types.py).
 QUOTABLE_TYPES = frozenset({"prose", "list"})
 
@@ -205,9 +211,11 @@ def _quote(unit: Unit, words: int) -> str:
     return f"“{text}” {cite(unit.citation)}"
 
 
-def bottom_line(verdict: Verdict, deciding: Unit | None, read: Stance | None) -> tuple[str, str]:
+def bottom_line(
+    verdict: Verdict, deciding: Unit | None, read: Stance | None, support: Unit | None = None
+) -> tuple[str, str]:
     """The verdict in plain words and the deciding sentence after it, together within
-    BOTTOM_LINE_WORDS: (lead, rest)."""
+    BOTTOM_LINE_WORDS: (lead, rest). A supporting sentence follows when both fit whole."""
     lead = VERDICT_LEAD[verdict]
     if verdict == "not_without" and read is not None and read.who:
         lead = f"Not without the agreement of {read.who}"
@@ -217,11 +225,19 @@ def bottom_line(verdict: Verdict, deciding: Unit | None, read: Stance | None) ->
         return lead, "The passages found do not decide this; check the sources below."
     opener = "The documents say:"
     room = BOTTOM_LINE_WORDS - len(f"{lead}. {opener}".split())
+    if support is not None:
+        both = f"{opener} {_quote(deciding, room)} {_quote(support, room)}"
+        if "…" not in both and len(joined(lead, both).split()) <= BOTTOM_LINE_WORDS:
+            return lead, both
     rest = f"{opener} {_quote(deciding, room)}"
     while len(joined(lead, rest).split()) > BOTTOM_LINE_WORDS and room > 8:
         room -= 1
         rest = f"{opener} {_quote(deciding, room)}"
     return lead, rest
+
+
+def _quoted_in(unit: Unit, text: str) -> bool:
+    return " ".join(unit.text.split()[:MIN_UNIT_WORDS]) in text
 
 
 def joined(lead: str, rest: str) -> str:
@@ -240,8 +256,9 @@ class ExtractiveAnswerer:
     def answer(self, question: str, citations: list[Citation], history: list[Turn]) -> Answer:
         units = rank_units(question, citations)
         verdict, read, deciding = self.decide(question, units)
-        lead, rest = bottom_line(verdict, deciding, read)
-        used = {deciding.text} if deciding else set()
+        support = self._support(units, deciding, verdict)
+        lead, rest = bottom_line(verdict, deciding, read, support)
+        used = {u.text for u in (deciding, support) if u is not None and _quoted_in(u, rest)}
         conditions = self._conditions(units, used, verdict)
         used |= {u.text for u in conditions}
         parts = [f"**{lead}.** {rest}" if lead else rest]
@@ -271,6 +288,16 @@ class ExtractiveAnswerer:
         if verdict in POSITIVE | NEGATIVE and self._clause_pulls_both_ways(question, deciding, verdict):
             return "depends", read, deciding
         return verdict, read, deciding
+
+    @staticmethod
+    def _support(units: list[Unit], deciding: Unit | None, verdict: Verdict) -> Unit | None:
+        """The runner-up sentence, quoted after the deciding one when it is nearly as relevant."""
+        if deciding is None or verdict not in SUPPORTED:
+            return None
+        others = [u for u in units if u.text != deciding.text]
+        if others and others[0].relevance >= SUPPORT_RATIO * deciding.relevance:
+            return others[0]
+        return None
 
     @staticmethod
     def _clause_pulls_both_ways(question: str, deciding: Unit, verdict: Verdict) -> bool:

@@ -128,3 +128,40 @@ def test_a_contact_line_inside_prose_is_never_the_answer() -> None:
     )
     answer = answerer().answer("can we share information with the MASH?", [prose], [])
     assert "@" not in answer.bottom_line and "01632" not in answer.bottom_line
+
+
+def test_a_fact_that_takes_two_sentences_gets_both_when_they_fit() -> None:
+    passage = citation(
+        1,
+        "If someone asks for a copy of their own records, that is a subject access request. "
+        "Pass it to the Information Governance team the same day.",
+        clause="8.2",
+    )
+    answer = answerer().answer("bloke asked for a copy of his records. who do I pass that to?", [passage], [])
+    assert answer.verdict == "info"
+    assert "subject access request" in answer.bottom_line
+    assert "Pass it to the Information Governance team the same day" in answer.bottom_line
+    assert len(answer.bottom_line.split()) <= BOTTOM_LINE_WORDS
+
+
+def test_a_runner_up_too_long_to_quote_whole_is_left_out() -> None:
+    passage = citation(
+        1,
+        "If someone asks for a copy of their own records, that is a subject access request. "
+        "Pass it on " + "and keep a note of it " * 12 + "the same day.",
+        clause="8.2",
+    )
+    answer = answerer().answer("bloke asked for a copy of his records, what do I do with that?", [passage], [])
+    assert "…" not in answer.bottom_line and "Pass it on" not in answer.bottom_line
+
+
+def test_a_yes_or_no_quotes_only_its_deciding_sentence() -> None:
+    rule = citation(
+        1,
+        "Staff must not give personal information to callers over the phone. "
+        "Callers should be asked to put the request to the Information Governance team in writing.",
+        clause="5.6",
+    )
+    answer = answerer().answer("a caller wants personal information over the phone, can I give it?", [rule], [])
+    assert answer.verdict == "no"
+    assert "in writing" not in answer.bottom_line
