@@ -111,7 +111,10 @@ def main() -> None:
         warn_example_contacts()
     page = st.navigation(navigation.pages_for(user.role))
     signed_in_sidebar(user)
-    page.run()
+    try:
+        page.run()
+    except ShareCheckError as error:  # a store, model or log that cannot open: said, not raised
+        st.error(f"ShareCheck cannot start: {error}")
 
 
 if __name__ == "__main__":

@@ -128,12 +128,13 @@ def main() -> None:
     user = require_page("ask")
     chat = conversation.current(user)
     header(user, chat)
+    # The assistant first: what stops it from starting is said before a question can be typed.
+    assistant = services.assistant()
     # No max_chars: the box would cut a long paste off silently; the length is checked below.
     asked = st.chat_input(PLACEHOLDER)
     question = asked if asked is not None else st.session_state.pop(PENDING_KEY, None)
     if not chat.exchanges and not question and TOO_LONG_KEY not in st.session_state:
         starter_buttons()
-    assistant = services.assistant()
     for i, exchange in enumerate(chat.exchanges):
         with st.chat_message("user"):
             st.markdown(escape_markdown(exchange.question))
