@@ -71,16 +71,23 @@ class Services:
         self.close()
 
 
-def build(settings: Settings, embedder: Embedder | None = None, *, with_log: bool = True) -> Services:
+def build(
+    settings: Settings,
+    embedder: Embedder | None = None,
+    *,
+    with_log: bool = True,
+    redactor: Redactor | None = None,
+) -> Services:
     """Open the store, registry, search, redactor and (optionally) the log with its verified
-    answers, and wire the Assistant. The embedder is the one the settings name unless given;
-    a store another embedder built is refused."""
+    answers, and wire the Assistant. The embedder and redactor are built from the settings
+    unless given (the app shares one of each per process); a store another embedder built is
+    refused."""
     embedder = embedder or load_embedder(settings)
     store = PassageStore(settings, embedder)
     store.check_embedder()
     registry = Registry(settings.registry_path)
     search = HybridSearch(settings.retrieval, embedder, store, settings.lexical_dir)
-    redactor = Redactor.from_settings(settings)
+    redactor = redactor or Redactor.from_settings(settings)
     answer_log = AnswerLog.open(settings, redactor=redactor) if with_log else None
     fallback = ExtractiveAnswerer(settings.contacts)
     # Verified answers live in the log database: without the log (eval, --no-log) none is served.

@@ -29,10 +29,10 @@ class DateRange(Protocol):
 
 @st.cache_resource(show_spinner=False)
 def _book(url: str, _settings: Settings) -> DecisionBook:
-    from governance.redact import Redactor
+    from ui import services
 
     # Reading never redacts, so the redactor's layers are never started here.
-    return DecisionBook.open(_settings, Redactor.from_settings(_settings))
+    return DecisionBook.open(_settings, services.redactor(_settings))
 
 
 def decision_book(settings: Settings) -> DecisionBook:

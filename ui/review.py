@@ -26,10 +26,10 @@ from governance.verified import (
 
 @st.cache_resource(show_spinner=False)
 def _answer_log(url: str, _settings: Settings) -> AnswerLog:
-    from governance.redact import Redactor
+    from ui import services
 
     # Review notes are free text typed by people: redacted like every other stored field.
-    return AnswerLog.open(_settings, redactor=Redactor.from_settings(_settings))
+    return AnswerLog.open(_settings, redactor=services.redactor(_settings))
 
 
 def answer_log(settings: Settings) -> AnswerLog:

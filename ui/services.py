@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -20,6 +21,9 @@ from assistant.compose import Services
 from assistant.service import Assistant
 from core.embedding import Embedder
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from governance.redact import Redactor
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +57,26 @@ def embedder() -> Embedder:
     return _embedder(settings().embedding_backend)
 
 
+@st.cache_resource(show_spinner=False)
+def _redactor(key: str, _settings: Settings) -> Redactor:
+    from governance.redact import Redactor
+
+    return Redactor.from_settings(_settings)
+
+
+def redactor(current: Settings) -> Redactor:
+    """The one redactor per process (its language models load on first use): the ask service,
+    the log the Review page writes notes to and the decision records share it."""
+    return _redactor(current.model_dump_json(include={"data_dir", "contacts"}), current)
+
+
 @st.cache_resource(show_spinner="Opening the document store…")
 def _services(key: str, _settings: Settings) -> Services:
     from assistant.compose import build
 
-    return build(_settings, embedder=_embedder(_settings.embedding_backend))
+    return build(
+        _settings, embedder=_embedder(_settings.embedding_backend), redactor=redactor(_settings)
+    )
 
 
 def current() -> Services:
