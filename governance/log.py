@@ -245,12 +245,6 @@ class AnswerLog:
         with read_transaction(self._engine) as conn:
             return queries.fetch_answers(conn, query)
 
-    def review_queue(self, limit: int = 100) -> list[LoggedAnswer]:
-        """Unreviewed answers: thumbs-down first, then abstentions, newest first within each."""
-        filters = AnswerFilters(reviewed=False, limit=limit)
-        with read_transaction(self._engine) as conn:
-            return queries.fetch_answers(conn, queries.select_answers(filters, queue_order=True))
-
     def stats(self, filters: AnswerFilters | None = None) -> LogStats:
         with read_transaction(self._engine) as conn:
             return queries.stats(conn, filters or AnswerFilters(limit=None))

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, case, exists, select
+from sqlalchemy import ColumnElement, Connection, Select, exists, select
 
 from governance.records import (
     AnswerFilters,
@@ -75,13 +75,8 @@ def _source_pattern(source: str) -> str:
     return f"%{escaped}%"
 
 
-def select_answers(filters: AnswerFilters, *, queue_order: bool = False) -> Select[Any]:
-    query = select(answers).where(*_conditions(filters))
-    if queue_order:
-        down_first = case((_latest_rating() == "down", 0), else_=1)
-        query = query.order_by(down_first, answers.c.abstained.desc(), answers.c.id.desc())
-    else:
-        query = query.order_by(answers.c.id.desc())
+def select_answers(filters: AnswerFilters) -> Select[Any]:
+    query = select(answers).where(*_conditions(filters)).order_by(answers.c.id.desc())
     return query.limit(filters.limit) if filters.limit else query
 
 

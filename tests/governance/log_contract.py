@@ -592,14 +592,6 @@ class AnswerLogContract:
         assert pick(reviewed=False, feedback="down") == {"llm_down", "new_down"}
         assert len(log.answers(AnswerFilters(limit=2))) == 2
 
-    def test_review_queue_puts_thumbs_down_first(
-        self, log: AnswerLog, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        ids = self.seed_review_data(log, monkeypatch)
-        queue = [r.id for r in log.review_queue()]
-        expected = ["new_down", "llm_down", "old_abstain", "new_none"]
-        assert queue == [ids[name] for name in expected]
-
     def test_stats(self, log: AnswerLog, monkeypatch: pytest.MonkeyPatch) -> None:
         self.seed_review_data(log, monkeypatch)
         stats = log.stats()
