@@ -83,7 +83,8 @@ def _instance_data_dir(bundled: Settings, target: Path) -> Path:
 
 
 @pytest.fixture
-def services(bundled_store: Settings, embedder: Embedder, tmp_path: Path) -> Iterator[Stack]:
+def services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stack]:
+    """The whole stack running; what cannot be had here is checked before anything is built."""
     if not PG_URL:
         pytest.skip("SHARECHECK_TEST_PG_URL is not set (scripts/start_postgres.sh prints one)")
     if not CHROMIUM.exists():
@@ -91,9 +92,14 @@ def services(bundled_store: Settings, embedder: Embedder, tmp_path: Path) -> Ite
     pytest.importorskip("playwright.sync_api")
     try:
         stack.nginx_binary()
+    except stack.Unavailable as why:
+        pytest.skip(str(why))
+    bundled: Settings = request.getfixturevalue("bundled_store")
+    embedder: Embedder = request.getfixturevalue("embedder")
+    try:
         with ExitStack() as running:
             running.callback(_report_cpu, _cpu_seconds())
-            yield _start(running, bundled_store, embedder, tmp_path)
+            yield _start(running, bundled, embedder, tmp_path)
     except stack.Unavailable as why:
         pytest.skip(str(why))
 
