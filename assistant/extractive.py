@@ -19,6 +19,7 @@ from assistant.verdict import (
     Stance,
     actions_of,
     asks_obligation,
+    checks_a_claim,
     decide,
     is_decision,
     speaks_of,
@@ -284,8 +285,13 @@ class ExtractiveAnswerer:
         verdict, read = decide(question, [(u.text, u.relevance) for u in units[:8]], STRONG_MATCH)
         if read is None:
             return verdict, None, units[0] if units else None
-        deciding = next((u for u in units[:8] if stance(u.text) == read), units[0])
-        if verdict in POSITIVE | NEGATIVE and self._clause_pulls_both_ways(question, deciding, verdict):
+        deciding = next((u for u in units[:8] if u.text == read.sentence), units[0])
+        # A refuted claim is answered by the refuting sentence alone, whatever else its clause says.
+        if (
+            verdict in POSITIVE | NEGATIVE
+            and not checks_a_claim(question)
+            and self._clause_pulls_both_ways(question, deciding, verdict)
+        ):
             return "depends", read, deciding
         return verdict, read, deciding
 

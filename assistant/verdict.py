@@ -10,13 +10,15 @@ the worst answer ShareCheck can give, "it depends, ask the DPO" is only unhelpfu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from core.answer import Verdict
 from core.lexical import tokens
 
-Force = Literal["forbid", "consent", "condition", "limit", "permit", "require", "none"]
+Force = Literal[
+    "forbid", "consent", "condition", "limit", "permit", "require", "optional", "none"
+]
 
 # Negated permission or obligation: "must not", "should not be shared", "cannot", "never".
 _FORBID = re.compile(
@@ -33,6 +35,19 @@ _NOT_PREVENT = re.compile(
     r"be a barrier)|\bnot\s+(?:a|be a)\s+barrier\b|\bno\s+barrier\b",
     re.I,
 )
+# No duty: "you do not need to quote article numbers", "it does not oblige either party to
+# disclose", "permits disclosure but does not require it", "a power, not a duty". It answers
+# "do I have to ...?" with no, and "can I ...?" not at all.
+_NO_DUTY = re.compile(
+    r"\b(?:do|does|did|will)\s+not\s+(?:need|have)\s+to\b|\b(?:do|does)\s+not\s+need\b|"
+    r"\b(?:don't|doesn't)\s+(?:need|have\s+to)\b|\bneed\s+not\b|\bno\s+need\s+to\b|"
+    r"\b(?:is|are)\s+not\s+(?:required|obliged|obligated|compelled)\b|"
+    r"\bdo(?:es)?\s+not\s+(?:oblige|require|compel)\b|\bshall\s+not\s+be\s+required\b|"
+    r"\bnot\s+a\s+duty\b",
+    re.I,
+)
+# A condition on that: "you do not need a parent's consent if asking would put the child at risk".
+_ANY_CONDITION = re.compile(r"\b(?:if|where|unless|when|provided|as\s+long\s+as)\b", re.I)
 # Someone's agreement is named as required: "without the written consent of the provider".
 _CONSENT_OF = re.compile(
     r"\b(?:without|only with|with|subject to|requires?|need)\s+(?:the\s+)?(?:prior\s+|"
@@ -115,7 +130,8 @@ _DECISION = re.compile(
     r"(?:am\s+i|are\s+we|is\s+it|is\s+that|would\s+it\s+be)\s+(?:\w+\s+)?(?:allowed|ok|"
     r"okay|alright|fine|legal|lawful|permitted|a\s+problem|wrong)|allowed\s+to|permitted\s+to|"
     r"ok\s+to|okay\s+to|alright\s+to|have\s+to|has\s+to|need\s+to|needs\s+to|"
-    r"supposed\s+to|expected\s+to|entitled\s+to|any\s+problem|get\s+(?:in|into)\s+trouble|"
+    r"supposed\s+to|expected\s+to|entitled\s+to|obliged\s+to|required\s+to|a\s+duty\s+to|"
+    r"any\s+problem|get\s+(?:in|into)\s+trouble|"
     r"can't\s+we|cant\s+we|can\s+i|can\s+we|isn't\s+it|is\s+that\s+ok|that's\s+(?:ok|fine|alright)|"
     r"that\s+ok|would\s+that\s+be|do\s+i\s+just|shall\s+i|should\s+we)\b",
     re.I,
@@ -143,7 +159,31 @@ _JOINED_DECISION = re.compile(
 )
 # "GDPR means we can't pass anything on, is that right?": the question tests a claim, so its yes
 # or no is about the claim, not the act; the answer says what the documents say instead.
-_CLAIM_CHECK = re.compile(r"\b(?:is\s+that|is\s+this|is\s+he|is\s+she|are\s+they)\s+(?:right|true|correct)\b|\bdoes\s+that\s+mean\b", re.I)
+_CLAIM_CHECK = re.compile(
+    r"\b(?:is\s+that|is\s+this|is\s+he|is\s+she|are\s+they)\s+(?:right|true|correct)\b|"
+    r"\bdoes\s+(?:that|this|it|[\w.]+)\s+mean\b|\bi'm\s+worried\b[^?]*\bmeans\b|"
+    r"\b(?:have|did)\s+(?:we|i)\s+(?:done\s+|do\s+)?(?:something|anything)\s+wrong\b",
+    re.I,
+)
+# The claims a myth-busting clause refutes: that the law bars sharing ("GDPR means we can't pass
+# anything on", "have we done something wrong by sending it?") and that a power is a duty ("does
+# s.115 mean we're obliged to hand it over?").
+_CLAIMS_A_BAR = re.compile(
+    r"\b(?:can't|cannot|cant|can\s+not|not\s+allowed|mustn't|unlawful|illegal|wrong|breach\w*)\b",
+    re.I,
+)
+_CLAIMS_A_DUTY = re.compile(r"\b(?:obliged|required|have\s+to|has\s+to|must|duty)\b", re.I)
+# Clause wording that says the law is no bar: "do not prevent, or limit, the sharing", "is not a
+# barrier", "does not make earlier sharing unlawful", "allows sharing when it is necessary".
+_NO_BAR = re.compile(
+    r"\b(?:do|does|did|should|must|will|shall)\s+not\s+(?:prevent|limit|stop|restrict|prohibit)\b|"
+    r"\bnot\s+(?:a|be\s+a)\s+barrier\b|\bno\s+barrier\b|\bdoes\s+not\s+make\b[^.;]*\bunlawful\b|"
+    r"\ballows?\s+(?:the\s+)?shar",
+    re.I,
+)
+# A refuting clause may sit a little lower than a plain yes or no needs: its wording is rare and
+# says exactly what the claim denies.
+REFUTES_AT = 0.5
 
 
 @dataclass(frozen=True)
@@ -153,10 +193,17 @@ class Stance:
     force: Force
     who: str = ""  # whose consent or permission is needed, when the sentence names one
     condition: str = ""  # the condition's wording, e.g. "where it is necessary and proportionate"
+    sentence: str = ""  # the sentence read, once `decide` has chosen it
 
 
 def stance(sentence: str) -> Stance:
     """Read the modal force and polarity of one sentence."""
+    no_duty = _NO_DUTY.search(sentence)
+    if no_duty:
+        condition = _ANY_CONDITION.search(sentence, no_duty.end())
+        return Stance(
+            "optional", condition=_condition_text(sentence, condition.start()) if condition else ""
+        )
     consent = _CONSENT_OF.search(sentence)
     forbids = bool(_FORBID.search(sentence)) and not _NOT_PREVENT.search(sentence)
     if consent and _needs_consent(sentence, consent, forbids):
@@ -286,6 +333,30 @@ def speaks_of(sentence: str, actions: set[str]) -> bool:
     return False
 
 
+# What a "do I have to ...?" question asks to be done, and what a sentence says need not be:
+# the words after "have to" / "need to" in each ("know all the article numbers" and "quote
+# article numbers"). A no-duty sentence decides the question only when they share a word.
+_DUTY_ASKED = re.compile(
+    r"\b(?:have|has|need|needs|obliged|required|supposed|duty)\s+to\b|\b(?:must|need)\b", re.I
+)
+DUTY_OBJECT_WORDS = 8
+_GENERIC = frozenset(tokens("information personal data details anything everything something stuff"))
+
+
+def _object_of(text: str, marker: re.Match[str] | None) -> set[str]:
+    if marker is None:
+        return set()
+    return set(tokens(" ".join(text[marker.end() :].split()[:DUTY_OBJECT_WORDS]))) - _GENERIC
+
+
+def frees_the_duty_asked(sentence: str, question: str) -> bool:
+    """Whether a no-duty sentence is about the duty asked: "you do not need to quote article
+    numbers" answers "do I need to know all the article numbers?", not "do I have to record it?"."""
+    asked = _object_of(question, _DUTY_ASKED.search(question))
+    freed = _object_of(sentence, _NO_DUTY.search(sentence))
+    return bool(asked & freed) or bool(asked & ACTIONS["share"] and freed & ACTIONS["share"])
+
+
 def verdict_of(force: Force, *, asks_obligation: bool) -> Verdict:
     """The answer status a deciding sentence's force gives.
 
@@ -301,12 +372,19 @@ def verdict_of(force: Force, *, asks_obligation: bool) -> Verdict:
         return "yes"
     if force == "permit":
         return "depends" if asks_obligation else "yes"
+    if force == "optional":
+        return "no" if asks_obligation else "depends"
     return "depends"
 
 
 def asks_obligation(question: str) -> bool:
     return bool(
-        re.search(r"\b(have to|has to|must|obliged|required|need to|duty)\b", question, re.I)
+        re.search(
+            r"\b(have to|has to|must|obliged|required|need to|duty)\b|\b(?:do|does)\s+(?:i|we|you|"
+            r"they|crews?|staff)\s+(?:\w+\s+)?need\b",
+            question,
+            re.I,
+        )
     )
 
 
@@ -318,17 +396,21 @@ def decide(
     Any yes or no (plain or conditional) needs the best sentence to be about the act asked about and relevant above
     `strong`; a runner-up of opposite polarity that is nearly as relevant makes it depends."""
     if checks_a_claim(question):
-        return "depends", None
+        return refuted(question, deciding, strong)
     if not is_decision(question):
         return "info", None
     actions = actions_of(question)
-    on_target = [(s, r) for s, r in deciding if speaks_of(s, actions)]
-    read = [(stance(s), r) for s, r in on_target if stance(s).force != "none"]
+    obligation = asks_obligation(question)
+    read = [
+        (replace(stance(s), sentence=s), r) for s, r in deciding
+        if stance(s).force != "none" and _on_target(s, question, actions, obligation)
+    ]  # fmt: skip
     if not read:
         return "depends", None
     best, relevance = read[0]
-    obligation = asks_obligation(question)
     verdict = verdict_of(best.force, asks_obligation=obligation)
+    if best.force == "optional" and best.condition:
+        return "depends", best
     if relevance < strong and verdict in {"yes", "yes_if", "no", "not_without"}:
         return "depends", best
     for other, other_relevance in read[1:3]:
@@ -337,6 +419,31 @@ def decide(
         ):
             return "depends", best
     return verdict, best
+
+
+def refuted(
+    question: str, deciding: list[tuple[str, float]], strong: float
+) -> tuple[Verdict, Stance | None]:
+    """A claim put to ShareCheck ("GDPR means we can't ..., is that right?") is answered no
+    when a clause about sharing says the opposite in so many words; otherwise it depends."""
+    bar = bool(_CLAIMS_A_BAR.search(question))
+    duty = bool(_CLAIMS_A_DUTY.search(question))
+    for sentence, relevance in deciding:
+        if relevance < REFUTES_AT * strong or not set(tokens(sentence)) & ACTIONS["share"]:
+            continue
+        if bar and _NO_BAR.search(sentence):
+            return "no", Stance("permit", sentence=sentence)
+        if duty and _NO_DUTY.search(sentence) and frees_the_duty_asked(sentence, question):
+            return "no", replace(stance(sentence), sentence=sentence)
+    return "depends", None
+
+
+def _on_target(sentence: str, question: str, actions: set[str], obligation: bool) -> bool:
+    """A sentence decides the question when its modal governs the act asked about, or, for a
+    "do I have to ...?", when it says that very duty is not there."""
+    if _NO_DUTY.search(sentence):
+        return obligation and frees_the_duty_asked(sentence, question)
+    return speaks_of(sentence, actions)
 
 
 def _opposed(a: Verdict, b: Verdict) -> bool:

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.verdict import checks_a_claim, decide, is_decision, speaks_of, stance
+from assistant.verdict import (
+    checks_a_claim,
+    decide,
+    frees_the_duty_asked,
+    is_decision,
+    speaks_of,
+    stance,
+)
 
 FORCES = [
     # bundled corpus
@@ -35,6 +42,11 @@ FORCES = [
      "with a legal obligation.", "forbid"),
     ("Processing shall be lawful only if and to the extent that at least one of the following "
      "applies:", "condition"),
+    # no duty: a power is not an obligation
+    ("You do not need to quote article numbers to make a decision.", "optional"),
+    ("It does not oblige either party to disclose, and each disclosure must still be necessary, "
+     "proportionate and compliant with data protection law.", "optional"),
+    ("The exemption in clause 4.5 permits disclosure but does not require it.", "optional"),
 ]  # fmt: skip
 
 
@@ -140,3 +152,42 @@ def test_a_limit_is_judgement_not_a_go_ahead() -> None:
 def test_giving_consent_is_not_passing_information_on() -> None:
     sentence = "A young person with sufficient understanding may give or refuse consent for themselves."
     assert not speaks_of(sentence, {"share"})
+
+
+def test_no_duty_answers_have_i_got_to_with_no_and_can_i_not_at_all() -> None:
+    sentence = "You do not need to quote article numbers to make a decision."
+    assert decide("do I need to know all the GDPR article numbers to be allowed to share?", [(sentence, 0.3)], 0.2)[0] == "no"
+    assert decide("can I share it without the article numbers?", [(sentence, 0.3)], 0.2)[0] == "depends"
+
+
+def test_no_duty_decides_only_the_duty_it_names() -> None:
+    sentence = "Notification to the data subject is not required where the data were encrypted."
+    assert not frees_the_duty_asked(sentence, "do we still have to record the breach somewhere?")
+    assert decide("do we still have to record the breach somewhere?", [(sentence, 0.3)], 0.2)[0] == "depends"
+    obliges = "It does not oblige either party to disclose."
+    assert frees_the_duty_asked(obliges, "are we obliged to give the police whatever they ask for?")
+
+
+def test_no_duty_with_a_condition_depends_on_it() -> None:
+    sentence = "You do not need a parent's consent if asking would put the child at risk."
+    verdict, read = decide("do I need her parents to agree before I pass it on?", [(sentence, 0.3)], 0.2)
+    assert verdict == "depends" and read is not None
+    assert read.condition.startswith("if asking would put the child at risk")
+
+
+def test_a_claim_the_documents_refute_in_so_many_words_is_answered_no() -> None:
+    question = "bloke told me GDPR means we can't pass anything on to social services. is that right?"
+    clause = "The GDPR and Data Protection Act 2018 do not prevent, or limit, the sharing of information for the purposes of keeping people safe."
+    verdict, read = decide(question, [(clause, 0.3)], 0.2)
+    assert verdict == "no" and read is not None and read.sentence == clause
+    withdrawn = "Withdrawal does not make earlier sharing unlawful."
+    assert decide("she's changed her mind. have we done something wrong by sending it?", [(withdrawn, 0.2)], 0.2)[0] == "no"
+    duty = "It does not oblige either party to disclose, and each disclosure must still be necessary."
+    assert decide("does s.115 mean we're obliged to give the police whatever they ask for?", [(duty, 0.2)], 0.2)[0] == "no"
+
+
+def test_a_claim_the_documents_do_not_refute_still_depends() -> None:
+    # the claim is right here: nothing says the law is no bar, so no yes or no is given
+    question = "my WM says we can't whatsapp photos of the hoarding to ASC. is that right?"
+    rule = "Personal information must never be sent by WhatsApp or other messaging apps."
+    assert decide(question, [(rule, 0.4)], 0.2)[0] == "depends"
