@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from governance import redact_ner
 from governance.redact_institutions import institution_spans, with_the
 from governance.redact_names import name_spans, with_titles
-from governance.redact_patterns import Span, fixed_shape_spans, nhs_checksum_ok
+from governance.redact_patterns import (
+    Span,
+    fixed_shape_spans,
+    nhs_checksum_ok,
+    organisation_line,
+    role_mailbox,
+)
 from governance.redact_places import place_spans
 from governance.redact_words import STOPWORDS
 
@@ -234,6 +240,14 @@ def _presidio_spans(analyzer: Any, text: str) -> list[Span]:
     return [s for s in spans if not _organisation_phone(text[s.start : s.end], s.kind)]
 
 
+def _organisations_own(text: str, span: Span) -> bool:
+    """A role mailbox ("safeguarding@...") or a line named as the organisation's ("switchboard
+    on ..."): contact details of no person."""
+    if span.kind == "EMAIL":
+        return role_mailbox(text[span.start : span.end])
+    return span.kind == "PHONE" and organisation_line(text, span.start)
+
+
 def _organisation_phone(found: str, kind: str) -> bool:
     """libphonenumber accepts 03/08/09 numbers, which belong to organisations, not people."""
     if kind != "PHONE":
@@ -306,7 +320,7 @@ class Redactor:
                 spans += list(find(layer, text))
             except Exception as error:  # noqa: BLE001 - a redactor must never take the app down
                 log.warning("%s failed on one text, using the other layers for it: %s", name, error)
-        return with_titles(text, spans)
+        return [s for s in with_titles(text, spans) if not _organisations_own(text, s)]
 
     def _found(self, text: str) -> list[Span]:
         # Text redacted once (a logged question) keeps its placeholders: "Mrs [NAME]" stays.

@@ -55,6 +55,27 @@ NAME_CUE = re.compile(
     r"|granddaughter|nephew|niece|lodger|tenant|occupier)\s+(?:is|was|'s))[\s\"'“‘]*$",
     re.IGNORECASE,
 )
+# Cues after which only a capitalised word is taken: "name Morag Fraser" in a list of details, "a
+# letter addressed to J Bloggs" ("name and address", "addressed to the council" stay).
+CAPITAL_NAME_CUE = re.compile(
+    r"\b(?:name|full\s+name|addressed\s+to|in\s+the\s+name\s+of|letters?\s+for|post\s+for)"
+    r"\s*$",
+    re.IGNORECASE,
+)
+# "Ellie-Mai, she's 7", "Tyler, he is 14": an age said with a pronoun after the name.
+AGE_WITH_PRONOUN = re.compile(
+    r"\s*,?\s*(?:she|he)(?:['’]s|\s+is|\s+was)\s+(?:only\s+|just\s+|about\s+)?\d{1,2}\b"
+    r"(?!\s*(?:%|am\b|pm\b|[:.]\d|percent|per\b|mins?\b|minutes?\b|hours?\b|days?\b|weeks?\b"
+    r"|months?\b|miles?\b|stone\b|st\b|kg\b))",
+    re.IGNORECASE,
+)
+# "her grandson dami is 11": after a relation, an age says the word before it was a name.
+IS_AGE = re.compile(
+    r"\s*(?:,\s*|\s+(?:is|was|who\s+is)\s+)(?:only\s+|just\s+)?\d{1,2}\b"
+    r"(?!\s*(?:%|am\b|pm\b|[:.]\d|percent|per\b|mins?\b|minutes?\b|hours?\b|days?\b|weeks?\b"
+    r"|months?\b))",
+    re.IGNORECASE,
+)
 # A date straight after a name is that person's date of birth when its year is at least this many
 # years back: "Agnes Thorpe (04/07/1936)", but not "Mr Lund 12/03/2025 visit".
 DOB_MIN_AGE_YEARS = 4
@@ -210,7 +231,20 @@ class NameFinder:
 
     def _is_first_name(self, word: Word) -> bool | None:
         """None: not a first name; otherwise whether it is also an English word ("Grace")."""
-        return self.names.first.get(fold(word.text))
+        folded = fold(word.text)
+        known = self.names.first.get(folded)
+        if known is None and "-" in folded:
+            return self._hyphenated_first_name(folded)
+        return known
+
+    def _hyphenated_first_name(self, folded: str) -> bool | None:
+        """ "Ellie-Mai", "Lily-Mae": two first names joined, or one that is no everyday word
+        before another part ("Mark-Up" and "Follow-Up" are no names)."""
+        parts = folded.split("-")
+        kinds = [self.names.first.get(part) for part in parts]
+        if len(parts) != 2 or kinds[0] is None or folded in self.names.common:
+            return None
+        return False if kinds[1] is not None or kinds[0] is False else None
 
     def _plain(self, word: Word) -> bool:
         """Not a function word, day, month or service word: could be part of a name."""
@@ -228,10 +262,12 @@ class NameFinder:
     def _everyday(self, word: Word) -> bool:
         return fold(word.text) in self.names.common
 
-    def _surname_too(self, word: Word) -> bool:
-        """ "Tracey Hill", "Jo Green": a place word that is also a surname, after a first name."""
-        return word.capitalised and word.lower in STREET_AND_PLACE_WORDS and (
-            fold(word.text) in self.names.last)
+    def _surname_too(self, word: Word, *, service_ok: bool = True) -> bool:
+        """ "Tracey Hill", "Morag Fraser": a place or service word that is also a surname, after a
+        first name."""
+        lower = word.lower
+        place_or_service = lower in STREET_AND_PLACE_WORDS or (service_ok and lower in SERVICE_WORDS)
+        return word.capitalised and place_or_service and fold(word.text) in self.names.last
 
     def _after_saint(self, i: int) -> bool:
         before = self.words[i - 1] if i > 0 else None
@@ -245,6 +281,8 @@ class NameFinder:
         """The last word of a name starting at word i: middle names and surname included."""
         last = i
         lower_case = not self.words[i].capitalised
+        # "Silver Ford" is a car: a service word as surname only after a name that is no word.
+        service_ok = not (self._everyday(self.words[i]) or self._is_first_name(self.words[i]))
         for _ in range(1 if lower_case else MAX_EXTRA_NAME_WORDS):
             nxt = self._adjacent(last)
             if nxt is None:
@@ -253,7 +291,9 @@ class NameFinder:
                 surname = nxt.lower_case and fold(nxt.text) in self.names.last
                 if not surname or not self._plain(nxt):
                     break
-            elif len(nxt.text) < 2 or not (self._name_like(nxt) or self._surname_too(nxt)):
+            elif len(nxt.text) < 2 or not (
+                self._name_like(nxt) or self._surname_too(nxt, service_ok=service_ok)
+            ):
                 break
             elif self._everyday(nxt) and fold(nxt.text) not in self.names.last:
                 break  # "Unique Property Reference"
@@ -341,6 +381,8 @@ class NameFinder:
 
     def _after_cue(self, i: int, word: Word) -> tuple[int, int] | None:
         before = self.text[max(0, word.start - 40) : word.start]
+        if i > 0 and word.capitalised and CAPITAL_NAME_CUE.search(before):
+            return self._name_at(i, lower_ok=False)
         if i == 0 or not NAME_CUE.search(before):
             return None
         loose_cue = before.rstrip().lower().endswith(("called", "named"))
@@ -372,11 +414,20 @@ class NameFinder:
         if word.lower_case:
             kind = self._is_first_name(word)
             wanted = kind is False  # "her son jayden", not "the householder said"
+            if not wanted and before.lower in RELATIONS and self._plain(word):
+                return self._aged_unknown_name(i, word)
             return self._name_at(i, lower_ok=True) if wanted else None
         if before.lower in PERSON_VERBS and before.lower not in ("told", "tell", "asked", "ask"):
             if self._is_first_name(word) is None and fold(word.text) not in self.names.last:
                 return None
         return self._name_at(i, lower_ok=False)
+
+    def _aged_unknown_name(self, i: int, word: Word) -> tuple[int, int] | None:
+        """ "her grandson dami is 11": a word the lists do not know, then an age."""
+        if len(word.text) < 3 or (self._everyday(word) and self._is_first_name(word) is None):
+            return None
+        return (i, i) if IS_AGE.match(self.text, word.end) or AGE_AFTER.match(
+            self.text, word.end) else None
 
     def _before_age(self, i: int, word: Word) -> tuple[int, int] | None:
         if not word.capitalised or not self._name_like(word):
@@ -384,7 +435,8 @@ class NameFinder:
         if self._after_place(i) or fold(word.text) in self.names.places:
             return None
         last = self._extend(i)
-        if not AGE_AFTER.match(self.text, self.words[last].end):
+        end = self.words[last].end
+        if not (AGE_AFTER.match(self.text, end) or AGE_WITH_PRONOUN.match(self.text, end)):
             return None
         return (i, last)
 
@@ -459,12 +511,74 @@ NICKNAMED = re.compile(
 )
 
 
+# "A. Ahmed", "J.R. Hartley": initials, each with its full stop, then a surname.
+INITIALS_SURNAME = re.compile(
+    r"(?<![\w.&/])(?:[A-Z]\.\s?){1,2}([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)(?![\w'’-])"
+)
+# Words before a capital letter that make it a label: "Appendix A. Housing", "Plan B. Green".
+LABEL_BEFORE = re.compile(
+    r"\b(?:appendix|annex|annexe|plan|option|part|schedule|section|grade|class|type|category"
+    r"|form|table|figure|step|stage|level|tier|priority|group|zone|block|unit|flat|ward|bay|room"
+    r"|item|point|para|paragraph|article|art|box|column|row|list|version|v)\s*$",
+    re.IGNORECASE,
+)
+# "kids are Oliwia 6 and Kuba 3", "children: Amelia (4), Noah (2)": names listed after a plural
+# relation, each perhaps with an age.
+CHILDREN_CUE = re.compile(
+    r"\b(?:kids|children|sons|daughters|grandchildren|grandkids|grandsons|granddaughters|twins"
+    r"|boys|girls)(?:\s+(?:are|were|called|named))?\s*[:,-]?\s+",
+    re.IGNORECASE,
+)
+LISTED_NAME = re.compile(
+    r"([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)(\s*\(\s*\d{1,2}\s*\)|\s+\d{1,2}\b(?![:./-]?\d)"
+    r"|,?\s+aged?\s+\d{1,2}\b)?"
+)
+LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+")
+
+
+def _could_be_a_name(word: str, names: Gazetteer) -> bool:
+    lower, folded = word.lower(), fold(word)
+    if lower in STOPWORDS or lower in SERVICE_WORDS or lower in DAYS_AND_MONTHS:
+        return False
+    if lower in _TITLES_AND_RELATIONS or lower in STREET_AND_PLACE_WORDS:
+        return False
+    return folded in names.first or folded in names.last or (
+        folded not in names.common and folded not in names.places)
+
+
+def initialled_names(text: str, names: Gazetteer) -> Iterator[Span]:
+    for match in INITIALS_SURNAME.finditer(text):
+        surname = POSSESSIVE.sub("", match.group(1))
+        if surname.lower() in STOPWORDS or LABEL_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+            continue
+        known = fold(surname) in names.last and surname.lower() not in SERVICE_WORDS
+        if known or (_could_be_a_name(surname, names) and len(surname) > 2):
+            yield Span(match.start(), match.end(), "NAME")
+
+
+def listed_children(text: str, names: Gazetteer) -> Iterator[Span]:
+    for cue in CHILDREN_CUE.finditer(text):
+        found: list[tuple[Span, bool]] = []
+        at = cue.end()
+        while (item := LISTED_NAME.match(text, at)) and _could_be_a_name(item.group(1), names):
+            found.append((Span(item.start(1), item.end(1), "NAME"), item.group(2) is not None))
+            separator = LIST_SEPARATOR.match(text, item.end())
+            if separator is None:
+                break
+            at = separator.end()
+        if len(found) >= 2 or any(aged for _, aged in found):
+            yield from (span for span, _ in found)
+
+
 def name_spans(text: str) -> Iterator[Span]:
     """Every NAME span the rules find in `text`, overlapping or not."""
-    yield from NameFinder(text, gazetteer()).spans()
+    names = gazetteer()
+    yield from NameFinder(text, names).spans()
     for match in NICKNAMED.finditer(text):
-        if fold(match.group(1)) in gazetteer().first:
+        if fold(match.group(1)) in names.first:
             yield Span(match.start(), match.end(), "NAME")
+    yield from initialled_names(text, names)
+    yield from listed_children(text, names)
 
 
 # The title before a name belongs to the name: "Mrs Ellison" is one span, and so is "mr and mrs

@@ -208,3 +208,55 @@ def fixed_shape_spans(text: str) -> Iterator[Span]:
     yield from dates_of_birth(text)
     yield from vehicle_registrations(text)
     yield from bank_details(text)
+
+
+# A public body's role mailbox ("informationgovernance@...gov.uk", "safeguarding.referrals@...nhs.net")
+# names no person: its part before the @ is made only of these words, at a public-sector domain. A
+# business's ("info@smith-lettings.co.uk") may be a sole trader's, a landlord's: it stays redacted.
+ROLE_MAILBOX_WORDS = frozenset(
+    """info information enquiries enquiry contact contactus hello admin administration office
+    reception help helpdesk support service services customer customers team referrals referral
+    safeguarding mash dpo data protection governance ig foi privacy complaints complaint feedback
+    compliments hr payroll finance accounts records request requests sar subject access media
+    press comms communications general business fire safety prevention protection community
+    safe well home station control duty housing council police social care adult adults
+    children childrens early help legal legals noreply no reply postmaster webmaster secure
+    mailbox inbox central main head quarters hq north south east west""".split()
+)
+# "Switchboard on 01482 565333", "the main number is ...": the organisation's line, not a person's.
+ORGANISATION_LINE_BEFORE = re.compile(
+    r"\b(?:switchboard|reception|helpline|help\s+line|main\s+(?:number|line)|office\s+(?:number"
+    r"|line)|control\s+room|front\s+desk|enquiries\s+line|duty\s+line|our\s+(?:number|line))"
+    r"(?:\s*(?:is|on|number|no\.?|:|-|,))*\s*$",
+    re.IGNORECASE,
+)
+
+
+def _made_of(token: str, vocabulary: frozenset[str]) -> bool:
+    """Whether `token` splits wholly into words of `vocabulary` ("informationgovernance")."""
+    reachable = [True] + [False] * len(token)
+    for end in range(1, len(token) + 1):
+        reachable[end] = any(
+            reachable[start] and token[start:end] in vocabulary for start in range(end)
+        )
+    return reachable[-1]
+
+
+PUBLIC_SECTOR_DOMAIN = re.compile(
+    r"(?:\.gov\.uk|\.police\.uk|\.nhs\.uk|@nhs\.net|\.nhs\.net|\.sch\.uk|\.ac\.uk|\.mod\.uk"
+    r"|\.parliament\.uk)$",
+    re.IGNORECASE,
+)
+
+
+def role_mailbox(email: str) -> bool:
+    if not PUBLIC_SECTOR_DOMAIN.search(email):
+        return False
+    local = email.partition("@")[0].lower()
+    tokens = [t for t in re.split(r"[._+-]+", local) if t]
+    return bool(tokens) and all(_made_of(t, ROLE_MAILBOX_WORDS) for t in tokens)
+
+
+def organisation_line(text: str, start: int) -> bool:
+    """A phone number written just after the name of an organisation's line."""
+    return ORGANISATION_LINE_BEFORE.search(text, max(0, start - 30), start) is not None

@@ -48,6 +48,14 @@ PERSON_BEFORE_ESTATE = re.compile(
     r"|resident|tenant|family|occupier)\b[^.?!]*$",
     re.IGNORECASE,
 )
+# "Mrs Dimitrova on Newland Park", "the family on Orchard Park": a person placed "on" a named
+# park, green or estate (where people live, as "on" says; "in" a park is a visit).
+PERSON_ON_AREA = re.compile(
+    r"(?:\b(?i:he|she|they|family|tenant|resident|occupier|man|woman|lady|lad|bloke|couple"
+    r"|lives|living|moved)|\b(?i:mr|mrs|ms|miss)\.?\s+[A-Za-z'’-]+)"
+    rf"\s+on\s+((?:{_CAP}\s+){{1,2}}(?:Park|Green|Estate|Fields|Gate|Side|Heights|Rise))\b"
+    r"(?!\s+[A-Z])"
+)
 # "the lady at The Old Forge, Ellerker": a house named with "The", then its village.
 THE_HOUSE_THEN_PLACE = re.compile(
     rf"\b(?:at|from|of|to|in)\s+(The\s+{_CAP}(?:\s+{_CAP}){{0,2}})(?=,\s*[A-Z][a-z])"
@@ -59,7 +67,7 @@ LOWER_STREET = re.compile(
     r"|grove|terrace|gardens|gdns|mews|garth|croft))\b"
 )
 # A house name before a numbered address: "Hillcrest, 4 Church View".
-HOUSE_NAME_BEFORE = re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,2}}),\s*$")
+HOUSE_NAME_BEFORE = re.compile(rf"\b({_CAP}(?:\s+{_CAP}){{0,3}}),\s*$")
 # "number 12 on Holderness Road", "the end house on Orchard Park", "the flats on Preston Road": a
 # home placed on a street named without a number (estates and parks count here).
 HOME_ON_STREET = re.compile(
@@ -73,6 +81,14 @@ HOME_ON_STREET = re.compile(
     r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Court|Crescent|Grove|Place|Terrace"
     r"|Gardens|Walk|Mews|Rise|Parade|Row|Garth|Fold|Croft|Chase|Vale|Boulevard|Square|Villas"
     r"|Wharf|Quay|Park|Estate|Green|Hill|View|Bank))\b"
+)
+# "the lad at the bottom flat", "the family in the ground floor flat": a home placed in its building
+# beside the person who lives there.
+HOME_IN_BUILDING = re.compile(
+    r"\b(?i:lad|lass|man|woman|lady|gent|bloke|family|couple|tenant|resident|occupier|girl|boy"
+    r"|kids|he|she|they|lives|living)\s+(?i:at|in|from)\s+the\s+"
+    r"((?i:top|bottom|ground[- ]floor|first[- ]floor|second[- ]floor|upstairs|downstairs|basement"
+    r"|middle|end|corner|back)\s+(?i:flat|house|bungalow|cottage|maisonette))\b"
 )
 # What may follow an address and belong to it: ", Skidby", " near Routh", ", Main Street",
 # " caravan site". A capitalised run after a comma or "near"; hyphenated and "upon" names whole.
@@ -146,7 +162,8 @@ _ONE_WORD_STREET = (
     r"|lea|leigh|thorpe|ton|way|gardens|bank|hill|green|lands|stones|meadows)"
 )
 NUMBER_THEN_NAME = re.compile(
-    rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:The\s+{_CAP}|{_ONE_WORD_STREET})(?![\w'’-])"
+    rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:The\s+{_CAP}|{_ONE_WORD_STREET})"
+    r"(?:\s+(?:North|South|East|West|Upper|Lower))?(?![\w'’-])"
 )
 
 _INSTITUTION_HEAD = (
@@ -225,15 +242,24 @@ def _only_a_town(name: str) -> bool:
     return fold(name.strip()) in gazetteer().places
 
 
+def _high_street(text: str, start: int, words: list[str]) -> frozenset[str]:
+    """ "High Street, Patrington" is an address; "the High Street" and "High Court" are not."""
+    the_before = text[max(0, start - 4) : start].lower() == "the "
+    if len(words) == 2 and words[0] == "High" and words[1] != "Court" and not the_before:
+        return frozenset({"high"})
+    return frozenset()
+
+
 def streets(text: str) -> Iterator[Span]:
     for match in STREET_NAME.finditer(text):
         if SERVICE_PREMISES_BEFORE.search(text, max(0, match.start() - 40), match.start()):
             continue
         words = match.group(1).split()
         kept = words
-        while kept and kept[0].lower() in NOT_STREET_NAMES | {"the"}:
+        banned = NOT_STREET_NAMES - _high_street(text, match.start(1), words)
+        while kept and kept[0].lower() in banned | {"the"}:
             kept = kept[1:]
-        if len(kept) >= 2 and _clean_words(" ".join(kept), NOT_STREET_NAMES):
+        if len(kept) >= 2 and _clean_words(" ".join(kept), banned):
             start = match.end(1) - len(" ".join(kept))
             if text[start : match.end(1)] == " ".join(kept):
                 yield Span(start, match.end(1), "ADDRESS")
@@ -316,14 +342,16 @@ def with_tail(text: str, span: Span) -> Span:
 
 
 def with_head(text: str, span: Span) -> Span:
-    """A numbered address widened over the house name written before it: "Hillcrest, 4 ..."."""
+    """An address widened over the house name written before it: "Hillcrest, 4 Church View",
+    "Old Post Office, High Street" (a house named for what it was may hold a service word)."""
     from governance.redact_words import SERVICE_WORDS, STOPWORDS, TITLES
 
-    if not text[span.start : span.start + 1].isdigit():
-        return span
     match = HOUSE_NAME_BEFORE.search(text, max(0, span.start - 40), span.start)
-    words = set(match.group(1).lower().split()) if match else {"the"}
-    if match is None or words & (STOPWORDS | SERVICE_WORDS | TITLES | NOT_HOUSE_NAMES):
+    if match is None:
+        return span
+    words = match.group(1).lower().split()
+    former = words[:1] == ["old"] or words[:2] == ["the", "old"]
+    if not former and set(words) & (STOPWORDS | SERVICE_WORDS | TITLES | NOT_HOUSE_NAMES):
         return span
     return Span(match.start(1), span.end, span.kind)
 
@@ -337,6 +365,11 @@ def named_places(text: str) -> Iterator[Span]:
         words = match.group(1).lower().split()
         person = PERSON_BEFORE_ESTATE.search(text, max(0, match.start() - 60), match.start())
         if person and not set(words) & (NOT_ESTATE_NAMES | SERVICE_WORDS):
+            yield Span(match.start(1), match.end(1), "ADDRESS")
+    for match in PERSON_ON_AREA.finditer(text):
+        words = match.group(1).lower().split()[:-1]
+        if not set(words) & (NOT_ESTATE_NAMES | SERVICE_WORDS) and not _only_a_town(
+                " ".join(words)):
             yield Span(match.start(1), match.end(1), "ADDRESS")
     for match in THE_HOUSE_THEN_PLACE.finditer(text):
         words = match.group(1).lower().split()[1:]
@@ -364,7 +397,8 @@ def addresses(text: str) -> Iterator[Span]:
     yield from named_places(text)
     yield from lower_case_streets(text)
     yield from groups(NUMBER_THEN_NAME, "ADDRESS", text)
-    yield from streets(text)
+    for span in streets(text):
+        yield with_head(text, span)
     yield from homes_on_streets(text)
     yield from house_names(text)
     yield from groups(HOUSE_NUMBER, "ADDRESS", text, 1)
@@ -376,6 +410,7 @@ def place_spans(text: str) -> Iterator[Span]:
     """Every address and institution span, overlapping or not."""
     for span in addresses(text):
         yield with_tail(text, span)
+    yield from groups(HOME_IN_BUILDING, "ADDRESS", text, 1)  # "the bottom flat, Jayden": no tail
     yield from groups(HOSPITAL_FOR_A_PERSON, "SCHOOL_OR_INSTITUTION", text, 1)
     yield from homes_after_cue(text)
     yield from institutions(text)

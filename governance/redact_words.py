@@ -72,7 +72,7 @@ RELATIONS = frozenset(
     gentleman gent bloke fella chap resident occupier occupant householder homeowner owner
     patient client pupil student teenager toddler teacher worker paramedic nurse doctor
     keyworker caller victim suspect driver youngster infant twin twins sibling siblings
-    stepbrother stepsister person guy""".split()
+    stepbrother stepsister person guy volunteer employee apprentice trainee""".split()
 )
 # Verbs after which a capitalised word is a person: "I told Kayleigh", "asked Declan".
 PERSON_VERBS = frozenset(

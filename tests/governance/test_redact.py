@@ -325,6 +325,24 @@ def test_overlapping_spans_become_one_and_a_comma_joins_an_address() -> None:
     assert merge_spans([Span(0, 4, "NAME"), Span(2, 9, "ADDRESS")]) == [Span(0, 9, "ADDRESS")]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Send SARs to dataprotection@hull.gov.uk or mash.referrals@nhs.net",
+         "Send SARs to dataprotection@hull.gov.uk or mash.referrals@nhs.net"),
+        ("his work email is p.kaur@hull.gov.uk", "his work email is [EMAIL]"),
+        ("the landlord is on info@kaur-lettings.co.uk", "the landlord is on [EMAIL]"),
+        ("Reception on 01482 393939 transferred her", "Reception on 01482 393939 transferred her"),
+        ("her mobile, reception said, is 07700 900412", "her mobile, reception said, is [PHONE]"),
+    ],
+)
+def test_a_public_bodys_mailbox_and_lines_are_no_persons(
+    redactor: Redactor, text: str, expected: str
+) -> None:
+    """Role mailboxes at public-sector domains and numbers named as an organisation's line."""
+    assert redactor.redact(text).text == expected
+
+
 def test_redacting_twice_changes_nothing_more(redactor: Redactor) -> None:
     once = redactor.redact("MRS PATEL at 14 Beverley Road told Kayleigh, 07700 900412").text
     assert once == "[NAME] at [ADDRESS] told [NAME], [PHONE]"

@@ -32,6 +32,18 @@ CATCHES = [
     ("owner is ian barker from next door", "owner is [NAME] from next door"),
     ("the occupier, Jan Nowak, works nights", "the occupier, [NAME], works nights"),
     ("YOUNG LAD CALLED JACK SMITH AGED 12", "YOUNG LAD CALLED [NAME] AGED 12"),
+    # a capitalised name after "name" or "addressed to"; initials before a surname
+    ("Details: name Eilidh Fraser, flat above the shop", "Details: name [NAME], flat above the shop"),
+    ("the parcel was addressed to R. Okafor", "the parcel was addressed to [NAME]"),
+    ("signed by J.R. Hartley and Plan B. Green", "signed by [NAME] and Plan B. Green"),
+    # hyphenated first names; an age given with a pronoun or after a relation
+    ("the note says Lacey-Rose, she's 4, was home", "the note says [NAME], she's 4, was home"),
+    ("her nephew tomasz is 15 and smokes", "her nephew [NAME] is 15 and smokes"),
+    # names listed after a plural relation, with their ages
+    ("the kids are Zuzanna 8 and Wiktor 5", "the kids are [NAME] 8 and [NAME] 5"),
+    ("children: Amira (4), Yusuf (2)", "children: [NAME] (4), [NAME] (2)"),
+    # a role before a name
+    ("our volunteer Chidi Eze found it", "our volunteer [NAME] found it"),
     # addresses without a number, house names and their villages, flats, plots
     ("the lady at number 12 on Holderness Road", "the lady at [ADDRESS]"),
     ("the end house on Orchard Park has bonfires", "the [ADDRESS] has bonfires"),
@@ -49,6 +61,12 @@ CATCHES = [
     ("the man at 14a is called Dave", "the man at [ADDRESS] is called [NAME]"),
     ("Lives in the end cottage, Low Street, Sancton", "Lives in the [ADDRESS]"),
     ("Resident Harold 'Harry' Clegg smokes", "Resident [NAME] smokes"),
+    # a person placed on a named park or green; a house named for what it was, then its street
+    ("the couple on Westfield Green keep a fire going", "the couple on [ADDRESS] keep a fire going"),
+    ("The Old Bakery, Main Street, Sproatley is hers", "[ADDRESS] is hers"),
+    ("High Street, Hedon: is it his?", "[ADDRESS]: is it his?"),
+    ("visited 9 Northgate West today", "visited [ADDRESS] today"),
+    ("the man in the top flat, Dean, smokes", "the man in the [ADDRESS], [NAME], smokes"),
     # schools and workplaces named by who the person deals with there
     ("the school nurse at Malet Lambert", "the school nurse at [SCHOOL_OR_INSTITUTION]"),
     ("tell his employer, Hull Trains?", "tell his employer, [SCHOOL_OR_INSTITUTION]?"),
@@ -94,6 +112,14 @@ LEFT_ALONE = [
     "What does Working Together to Safeguard Children 2023 say?",
     "we met at 3pm, meet again at 10am",
     "a concern about a lady I think is being neglected",
+    "Can we hold a stall on the High Street, or ask the High Court?",
+    "Appendix A. Housing covers flats; see Option B. Green routes",
+    "How many fires were on Hessle Green last year?",
+    "Can I share the Gypsy and Traveller community's site list with the council?",
+    "Is a follow-up visit needed? Mark-Up the form first",
+    "the children are at risk and the kids are Year 6",
+    "her son is 11 and her daughter aged 9",
+    "a fire near Market Weighton and one near Burton Pidsea",
 ]
 
 
