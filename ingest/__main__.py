@@ -7,18 +7,18 @@ import logging
 import sys
 from pathlib import Path
 
+from core.cli import data_dir_option, settings_for
 from core.errors import ShareCheckError
-from core.settings import Settings
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m ingest", description="Ingest policy documents into the ShareCheck store."
-    )
+        prog="python -m ingest", description="Ingest policy documents into the ShareCheck store.",
+        parents=[data_dir_option()],
+    )  # fmt: skip
     parser.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus/)")
-    parser.add_argument("--data-dir", type=Path, help="store location (default ./data)")
     parser.add_argument("--rebuild", action="store_true", help="empty the store first")
     parser.add_argument(
         "--if-empty", action="store_true", help="only ingest when the store holds no passages"
@@ -30,7 +30,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
+    settings = settings_for(args)
     from ingest.report import run_with_progress
 
     try:

@@ -58,3 +58,12 @@ def test_users_and_log_commands_use_the_folder_given(tmp_path: Path, capsys: pyt
     assert "admin" in capsys.readouterr().out
     assert main(["log", "verify", "--data-dir", str(data)]) == 0
     assert (data / "log.sqlite").exists()
+
+
+def test_ingest_takes_the_same_data_dir_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest.__main__ import parse_args
+
+    monkeypatch.setenv("SHARECHECK_DATA_DIR", str(tmp_path / "from-env"))
+    assert settings_for(parse_args(["docs"])).data_dir == tmp_path / "from-env"
+    given = parse_args(["docs", "--data-dir", str(tmp_path / "given")])
+    assert settings_for(given).data_dir == tmp_path / "given" and given.paths == [Path("docs")]
