@@ -43,6 +43,7 @@ _NO_DUTY = re.compile(
     r"\b(?:don't|doesn't)\s+(?:need|have\s+to)\b|\bneed\s+not\b|\bno\s+need\s+to\b|"
     r"\b(?:is|are)\s+not\s+(?:required|obliged|obligated|compelled)\b|"
     r"\bdo(?:es)?\s+not\s+(?:oblige|require|compel)\b|\bshall\s+not\s+be\s+required\b|"
+    r"\b(?:is|are|be|should|shall)\s+not\s+(?:be\s+)?(?:mandatory|compulsory|obligatory)\b|"
     r"\bnot\s+a\s+duty\b",
     re.I,
 )
@@ -70,6 +71,9 @@ _LIMIT = re.compile(
     r"\bminimum\s+(?:necessary|needed|required)\b",
     re.I,
 )
+# A permission narrowed to something ("providers can only access data submitted by their own
+# organisation") says no to everything else: whether a case is inside it is judgement, never yes.
+_ONLY = re.compile(r"\b(?:may|can|could|might|is|are|be)\s+only\b|\bonly\s+(?:be\s+)?\w+ed\s+(?:by|to|for|with)\b", re.I)
 # A condition that is somebody's agreement.
 _AGREEMENT = re.compile(
     r"\b(?:consent\w*|agree[sd]?|agreement|permission|authori[sz]\w+|approv\w+)\b", re.I
@@ -226,6 +230,9 @@ def stance(sentence: str) -> Stance:
         if _AGREEMENT.search(text):
             return Stance("consent", who=_agreeing(text), condition=text)
         return Stance("condition", condition=text)
+    if permits and _ONLY.search(sentence):
+        only = _ONLY.search(sentence)
+        return Stance("limit", condition=_condition_text(sentence, only.start()) if only else "")
     if permits:
         return Stance("permit")
     if requires:

@@ -47,6 +47,10 @@ FORCES = [
     ("It does not oblige either party to disclose, and each disclosure must still be necessary, "
      "proportionate and compliant with data protection law.", "optional"),
     ("The exemption in clause 4.5 permits disclosure but does not require it.", "optional"),
+    ("In such cases, a data protection impact assessment should not be mandatory.", "optional"),
+    # a permission narrowed to one thing says no to the rest: judgement, never a plain yes
+    ("CORE data providers can only access CORE personal data that has been submitted by their "
+     "organisation.", "limit"),
 ]  # fmt: skip
 
 
@@ -191,3 +195,9 @@ def test_a_claim_the_documents_do_not_refute_still_depends() -> None:
     question = "my WM says we can't whatsapp photos of the hoarding to ASC. is that right?"
     rule = "Personal information must never be sent by WhatsApp or other messaging apps."
     assert decide(question, [(rule, 0.4)], 0.2)[0] == "depends"
+
+
+def test_a_narrowed_permission_never_says_yes_to_what_it_leaves_out() -> None:
+    clause = "CORE data providers can only access CORE personal data that has been submitted by their organisation."
+    question = "the analyst says she can pull every provider's CORE returns and send us the lot. can she see other landlords' data?"
+    assert decide(question, [(clause, 0.5)], 0.2)[0] == "depends"
