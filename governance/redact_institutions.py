@@ -19,7 +19,8 @@ KIND = "SCHOOL_OR_INSTITUTION"
 
 # "Castle Hill Hospital", "Hull Royal Infirmary", "St Catherine's Hospice".
 NAMED_HOSPITAL = re.compile(
-    rf"\b((?:(?:St\.?|Saint)\s+)?(?:{_CAP}\s+(?:and\s+)?){{1,3}}(?:Hospital|Infirmary|Hospice))\b"
+    rf"\b((?:(?:St\.?|Saint)\s+)?(?:{_CAP}\s+(?:(?:and|of|upon|on)\s+)?){{1,4}}"
+    r"(?:Hospital|Infirmary|Hospice))\b"
 )
 # Words that alone do not name one hospital: "the General Hospital", "a Community Hospital".
 GENERIC_HOSPITAL_WORDS = frozenset(
@@ -40,7 +41,7 @@ GENERIC_PRONOUNS = re.compile(
 # Hill": where a person is cared for, said by the care, with or without the word "Hospital".
 CARED_FOR_AT = re.compile(
     r"\b(?:(?i:unit|ward|icu|hdu|a\s?&\s?e|a\s+and\s+e|intensive\s+care|resus|maternity"
-    r"|theatres?|inpatient|(?<!a\s)patient)\s+(?:at|in)"
+    rf"|theatres?|inpatient|(?<!a\s)patient|ward\s+\d{{1,3}}[a-z]?|{_CAP}\s+ward)\s+(?:at|in)"
     r"|(?i:admitted|transferred|taken)\s+(?:to|into)|(?i:discharged)\s+from)\s+(?:the\s+)?"
     rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})(?![\w'’-])"
 )
@@ -59,6 +60,12 @@ PERSON_BEFORE = re.compile(
     r"|grandson|granddaughter|grandchild|nephew|niece|brother|sister|teenager|youngster|pupil|twins"
     r"|aged?\s+\d{1,2}|mr|mrs|ms|miss)\b|,\s*\d{1,2}\s*,|\(\d{1,2}\)",
     re.IGNORECASE,
+)
+# "her GP surgery is Haxby Group", "registered with Park Lane": the practice a patient is with.
+GP_PRACTICE_CUE = re.compile(
+    r"\b(?:(?i:gp|gp['’]?s|gp\s+surgery|gp\s+practice|doctors|doctor['’]?s|surgery|practice)"
+    r"\s+(?:is|was|:|-)\s+(?:at\s+|with\s+)?|(?i:registered)\s+(?:with|at)\s+)(?:the\s+)?"
+    rf"({_CAP}(?:\s+{_CAP}){{0,3}})(?![\w'’-])"
 )
 # A school or practice written in lower case after "at", "attends": "at kingswood academy". The
 # name's first word may be a place but no everyday word ("at the local primary school" stays).
@@ -142,6 +149,13 @@ def schools_after_cue(text: str) -> Iterator[Span]:
             yield Span(match.start(1), match.end(1), KIND)
 
 
+def gp_practices(text: str) -> Iterator[Span]:
+    for match in GP_PRACTICE_CUE.finditer(text):
+        words = match.group(1).split()
+        if words[0].lower().strip(".") not in TITLES and _a_place_name(match.group(1)):
+            yield Span(match.start(1), match.end(1), KIND)
+
+
 def lower_case_institutions(text: str) -> Iterator[Span]:
     from governance.redact_names import fold, gazetteer
 
@@ -160,6 +174,6 @@ def with_the(text: str, span: Span) -> Span:
 
 def institution_spans(text: str) -> Iterator[Span]:
     """Institutions found from the person beside them, overlapping or not."""
-    for finder in (hospitals_beside_a_person, cared_for_at, schools_after_cue,
+    for finder in (hospitals_beside_a_person, cared_for_at, schools_after_cue, gp_practices,
                    lower_case_institutions):
         yield from finder(text)

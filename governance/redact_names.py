@@ -536,6 +536,21 @@ LISTED_NAME = re.compile(
 LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+")
 
 
+# "the Naylors", "the Patels": a family by its surname in the plural.
+FAMILY_PLURAL = re.compile(r"\b[Tt]he\s+([A-Z][a-z'’]+s)\b(?!['’])")
+
+
+def families_by_surname(text: str, names: Gazetteer) -> Iterator[Span]:
+    for match in FAMILY_PLURAL.finditer(text):
+        plural = match.group(1)
+        for surname in (plural[:-1], plural[:-2] if plural.endswith("es") else ""):
+            folded = fold(surname)
+            if folded in names.last and folded not in names.common and plural.lower() not in (
+                    SERVICE_WORDS | STREET_AND_PLACE_WORDS) and folded not in names.places:
+                yield Span(match.start(1), match.end(1), "NAME")
+                break
+
+
 def _could_be_a_name(word: str, names: Gazetteer) -> bool:
     lower, folded = word.lower(), fold(word)
     if lower in STOPWORDS or lower in SERVICE_WORDS or lower in DAYS_AND_MONTHS:
@@ -579,6 +594,7 @@ def name_spans(text: str) -> Iterator[Span]:
             yield Span(match.start(), match.end(), "NAME")
     yield from initialled_names(text, names)
     yield from listed_children(text, names)
+    yield from families_by_surname(text, names)
 
 
 # The title before a name belongs to the name: "Mrs Ellison" is one span, and so is "mr and mrs

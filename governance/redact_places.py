@@ -138,7 +138,7 @@ HOUSE_NUMBER_LETTER = re.compile(
 # A hospital is a partner organisation, except where it says where a person is: "a patient at
 # Castle Hill Hospital", "discharged from Hull Royal Infirmary".
 HOSPITAL_FOR_A_PERSON = re.compile(
-    r"\b(?:patient|inpatient|admitted|discharged|staying|ward|works?|worked|working)"
+    r"\b(?:patient|inpatient|admitted|discharged|staying|works?|worked|working)"
     r"(?:\s+(?:[a-z]+|Ward|Bay|Bed|\d{1,3}[A-Za-z]?)){0,3}?\s+(?:at|to|in|from)\s+(?:the\s+)?"
     rf"((?:{_CAP}\s+){{1,3}}(?:Hospital|Infirmary|Hospice|Clinic))\b"
 )

@@ -42,6 +42,9 @@ CATCHES = [
     # names listed after a plural relation, with their ages
     ("the kids are Zuzanna 8 and Wiktor 5", "the kids are [NAME] 8 and [NAME] 5"),
     ("children: Amira (4), Yusuf (2)", "children: [NAME] (4), [NAME] (2)"),
+    # a family by its surname in the plural
+    ("the Naylors next door have had two chip pan fires",
+     "the [NAME] next door have had two chip pan fires"),
     # a role before a name
     ("our volunteer Chidi Eze found it", "our volunteer [NAME] found it"),
     # addresses without a number, house names and their villages, flats, plots
@@ -120,6 +123,7 @@ LEFT_ALONE = [
     "the children are at risk and the kids are Year 6",
     "her son is 11 and her daughter aged 9",
     "a fire near Market Weighton and one near Burton Pidsea",
+    "Can we share with the Samaritans, or walk the Wolds with the Greens?",
 ]
 
 

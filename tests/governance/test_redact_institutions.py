@@ -27,6 +27,11 @@ CATCHES = [
     # where a person is cared for, said by the care, with no "Hospital" in the name
     ("his dad is in intensive care at Kings Mill", f"his dad is in intensive care at {S}"),
     ("she was admitted to Scartho Road last night", f"she was admitted to {S} last night"),
+    ("Ms Khan is on Ward 4 at Airedale", f"[NAME] is on {S} at {S}"),
+    ("Mr Lowe is in the Duchess of Kent Hospital", f"[NAME] is in the {S}"),
+    # the practice a patient is with, after "GP is" or "registered with"
+    ("her GP is Park Lane Surgery Group", f"her GP is {S}"),
+    ("he is registered with Haltemprice Medical", f"he is registered with {S}"),
     # a school named by what a child does there
     ("her boy Tyler goes to Sirius West, can I tell them?",
      f"her boy [NAME] goes to {S}, can I tell them?"),
@@ -59,6 +64,8 @@ LEFT_ALONE = [
     "Section 47 enquiries: who goes to the strategy meeting?",
     "Can I share with the GP practice under Article 9(2)(h)?",
     "The ward manager at the general hospital asked for our policy",
+    "Can a ward sister at Castle Hill Hospital ask us for fire safety advice?",
+    "Which GP practices are registered with the CQC?",
 ]
 
 
