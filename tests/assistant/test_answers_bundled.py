@@ -50,3 +50,36 @@ def test_bottom_lines_fit_a_phone_and_cite_a_clause(bundled: Assistant) -> None:
         answer = bundled.ask(question, log_answer=False)
         assert len(answer.bottom_line.split()) <= BOTTOM_LINE_WORDS
         assert "[" in answer.bottom_line and "](" not in answer.bottom_line
+
+
+def test_a_myth_the_charter_busts_is_answered_no_with_its_clause(bundled: Assistant) -> None:
+    answer = bundled.ask(
+        "a resident told me data protection means we can't pass anything on to social services "
+        "about him, is that right?",
+        log_answer=False,
+    )
+    assert answer.verdict == "no"
+    assert "Data protection law" in answer.bottom_line
+    withdrawn = bundled.ask(
+        "she agreed to the referral then changed her mind the next day. have we done something "
+        "wrong by sending it?",
+        log_answer=False,
+    )
+    assert withdrawn.verdict == "no"
+    assert "Withdrawal does not make earlier sharing unlawful" in withdrawn.bottom_line
+
+
+def test_a_duty_the_guide_says_you_do_not_have_is_a_no(bundled: Assistant) -> None:
+    answer = bundled.ask(
+        "do I really need to know the GDPR article numbers before I'm allowed to share?", log_answer=False
+    )
+    assert answer.verdict == "no"
+    assert "You do not need to quote article numbers" in answer.bottom_line
+
+
+def test_who_has_to_sign_is_a_fact_answered_from_the_clause(bundled: Assistant) -> None:
+    answer = bundled.ask(
+        "who has to sign the DP request form before we release anything to the police?", log_answer=False
+    )
+    assert answer.verdict == "info"
+    assert "inspector or above" in answer.bottom_line
