@@ -28,7 +28,14 @@ GENERIC_HOSPITAL_WORDS = frozenset(
     "women's maternity mental psychiatric private teaching acute cottage university".split()
 )
 # "Ward 110", "Ward 9B", "Johnson Ward": a hospital ward by its number or its name.
-NAMED_WARD = re.compile(rf"\b(Ward\s+\d{{1,3}}[A-Za-z]?|(?:{_CAP}\s+){{1,2}}Ward)\b(?!['’]?s?\s*\d)")
+NAMED_WARD = re.compile(
+    rf"\b((?i:ward)\s+\d{{1,3}}[A-Za-z]?|(?:{_CAP}\s+){{1,2}}Ward)\b(?!['’]?s?\s*\d)"
+)
+# "in Hull Royal on ward 70": the place a person is, said by the ward or unit after it.
+HOSPITAL_BEFORE_WARD = re.compile(
+    rf"\b(?:in|at)\s+(?:the\s+)?({_CAP}(?:\s+{_CAP}){{0,2}})\s+on\s+(?:the\s+)?"
+    r"(?:[a-z]+\s+)?(?i:ward|unit)\b"
+)
 # A particular person in the text: a title before a word, or a pronoun that is not the generic
 # "his or her". Questions about "a patient" or "someone" name no one.
 PARTICULAR_PERSON = re.compile(
@@ -41,7 +48,7 @@ GENERIC_PRONOUNS = re.compile(
 # Hill": where a person is cared for, said by the care, with or without the word "Hospital".
 CARED_FOR_AT = re.compile(
     r"\b(?:(?i:unit|ward|icu|hdu|a\s?&\s?e|a\s+and\s+e|intensive\s+care|resus|maternity"
-    rf"|theatres?|inpatient|(?<!a\s)patient|ward\s+\d{{1,3}}[a-z]?|{_CAP}\s+ward)\s+(?:at|in)"
+    rf"|theatres?|inpatient|(?<!a\s)patient|day\s+centre|respite|ward\s+\d{{1,3}}[a-z]?|{_CAP}\s+ward)\s+(?:at|in)"
     r"|(?i:admitted|transferred|taken)\s+(?:to|into)|(?i:discharged)\s+from)\s+(?:the\s+)?"
     rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})(?![\w'’-])"
 )
@@ -51,7 +58,8 @@ SCHOOL_CUE = re.compile(
     r"\b(?:(?:goes|go|going|went|gone)\s+to|(?:started|starts|starting|moved|moving)\s+(?:at|to)"
     r"|(?:in\s+)?(?:year|yr)\s*\d{1,2}\s+at|in\s+(?:reception|nursery|the\s+sixth\s+form)\s+at"
     r"|(?:pupil|student)s?\s+at|(?:changed|moved)\s+schools?\s+to"
-    r"|(?:he|she|they|who)(?:['’]s|\s+is|\s+was|\s+are)\s+(?:now\s+|still\s+)?at)"
+    r"|(?:he|she|they|who|lad|son|daughter|girl|boy|kid|kids|child|grandson|granddaughter)"
+    r"(?:['’]s|\s+is|\s+was|\s+are)\s+(?:now\s+|still\s+)?at)"
     r"\s+(?:the\s+)?"
     rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})(?![\w'’-])"
 )
@@ -105,9 +113,13 @@ def hospitals_beside_a_person(text: str) -> Iterator[Span]:
     ]
     found += [
         Span(m.start(1), m.end(1), KIND) for m in NAMED_WARD.finditer(text)
-        if m.group(1).startswith("Ward") or (
+        if m.group(1).lower().startswith("ward") or (
             _names_one_place(m.group(1), GENERIC_HOSPITAL_WORDS | SERVICE_WORDS)
             and not _a_persons_name(text, m.start(1), m.group(1)))
+    ]
+    found += [
+        Span(m.start(1), m.end(1), KIND) for m in HOSPITAL_BEFORE_WARD.finditer(text)
+        if _a_place_name(m.group(1))
     ]
     if found and _particular_person(text, found):
         yield from found

@@ -536,17 +536,27 @@ LISTED_NAME = re.compile(
 LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+")
 
 
-# "the Naylors", "the Patels": a family by its surname in the plural.
-FAMILY_PLURAL = re.compile(r"\b[Tt]he\s+([A-Z][a-z'’]+s)\b(?!['’])")
+# "the Naylors", "the Patels": a family by its surname in the plural. A surname the list does not
+# know counts when the family's home or children follow ("the Whitfields' house"), since "the
+# Cotswolds" and "the Samaritans" are plurals too.
+FAMILY_PLURAL = re.compile(r"\b[Tt]he\s+([A-Z][a-z'’]+s)\b")
+FAMILY_THINGS_AFTER = re.compile(
+    r"['’]?\s+(?:house|home|flat|bungalow|garden|kids|children|family|dog|car|next\s+door"
+    r"|across\s+the\s+road)\b"
+)
 
 
 def families_by_surname(text: str, names: Gazetteer) -> Iterator[Span]:
     for match in FAMILY_PLURAL.finditer(text):
         plural = match.group(1)
+        if plural.lower() in SERVICE_WORDS | STREET_AND_PLACE_WORDS:
+            continue
+        homely = FAMILY_THINGS_AFTER.match(text, match.end(1)) is not None
         for surname in (plural[:-1], plural[:-2] if plural.endswith("es") else ""):
             folded = fold(surname)
-            if folded in names.last and folded not in names.common and plural.lower() not in (
-                    SERVICE_WORDS | STREET_AND_PLACE_WORDS) and folded not in names.places:
+            if folded in names.common or folded in names.places or len(folded) < 3:
+                continue
+            if folded in names.last or (homely and folded not in names.first):
                 yield Span(match.start(1), match.end(1), "NAME")
                 break
 

@@ -60,6 +60,11 @@ PERSON_ON_AREA = re.compile(
 THE_HOUSE_THEN_PLACE = re.compile(
     rf"\b(?:at|from|of|to|in)\s+(The\s+{_CAP}(?:\s+{_CAP}){{0,2}})(?=,\s*[A-Z][a-z])"
 )
+# "at Holly Bank, Skirlaugh": a named place, then the village or town it is in (checked against
+# the town list, so "in Hull, Beverley" and "at Tesco, Hessle" stay).
+NAMED_THEN_TOWN = re.compile(
+    rf"\b(?:at|from|to|lives\s+in)\s+({_CAP}(?:\s+{_CAP}){{1,2}}),\s*({_CAP}(?:\s+{_CAP})?)\b"
+)
 # "westbourne ave", "anlaby road": a street written in lower case; its name must be no
 # everyday word ("the main road", "down the lane" stay).
 LOWER_STREET = re.compile(
@@ -172,7 +177,7 @@ _INSTITUTION_HEAD = (
     r"(?:School|Academy|College|Primary|Infants|Juniors|Nursery|Pre-?[Ss]chool|Playgroup"
     r"|Children's\s+Centre|Care\s+Home|Nursing\s+Home|Residential\s+Home|Rest\s+Home"
     r"|Care\s+Centre|Day\s+Centre|Surgery|Medical\s+Centre|Health\s+Centre|Medical\s+Practice"
-    r"|Group\s+Practice|Practice|Hostel|Hospice|UTC)(?:\s+(?:North|South|East|West))?"
+    r"|Group\s+Practice|Practice|Hostel|UTC)(?:\s+(?:North|South|East|West))?"
 )
 # The same place words in lower case, after a capitalised name: "Busy Bees nursery".
 _LOWER_HEAD = (
@@ -216,7 +221,8 @@ _ORG_NAME = (
 ORG_AFTER_PERSON_CUE = re.compile(
     r"\b(?:(?:employer|employers|agency)(?:\s+(?:is|was))?\s*[,:]?\s+(?:(?:at|is)\s+)?"
     r"|(?i:payslips?|wages|carers?|care\s+workers?|support\s+workers?|nurse|teacher|headteacher"
-    r"|tutor|senco|boss|manager|supervisor)(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?)?"
+    r"|tutor|senco|boss|manager|supervisor|head|deputy\s+head|head\s+of\s+year|form\s+tutor"
+    r"|teaching\s+assistant)(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,?)?"
     r"\s+(?:from|at|with)\s+"
     r"|(?:works?|working|worked|employed|job|shifts?)(?:\s+[a-z]+){0,3}?\s+(?:at|for|by)\s+)"
     rf"(?:the\s+)?({_ORG_NAME})(?![\w'’-])"
@@ -366,6 +372,9 @@ def named_places(text: str) -> Iterator[Span]:
         person = PERSON_BEFORE_ESTATE.search(text, max(0, match.start() - 60), match.start())
         if person and not set(words) & (NOT_ESTATE_NAMES | SERVICE_WORDS):
             yield Span(match.start(1), match.end(1), "ADDRESS")
+    for match in NAMED_THEN_TOWN.finditer(text):
+        if _named_home_in_town(match.group(1), match.group(2)):
+            yield Span(match.start(1), match.end(2), "ADDRESS")
     for match in PERSON_ON_AREA.finditer(text):
         words = match.group(1).lower().split()[:-1]
         if not set(words) & (NOT_ESTATE_NAMES | SERVICE_WORDS) and not _only_a_town(
@@ -375,6 +384,17 @@ def named_places(text: str) -> Iterator[Span]:
         words = match.group(1).lower().split()[1:]
         if not set(words) & (SERVICE_WORDS | NOT_HOUSE_NAMES):
             yield Span(match.start(1), match.end(1), "ADDRESS")
+
+
+def _named_home_in_town(name: str, town: str) -> bool:
+    from governance.redact_names import fold, gazetteer
+    from governance.redact_words import SERVICE_WORDS, STOPWORDS, TITLES
+
+    words = set(name.lower().split())
+    places = gazetteer().places
+    if words & (SERVICE_WORDS | STOPWORDS | TITLES | NOT_HOUSE_NAMES | PUBLIC_BODY_WORDS):
+        return False
+    return fold(town) in places and fold(name) not in places
 
 
 def lower_case_streets(text: str) -> Iterator[Span]:

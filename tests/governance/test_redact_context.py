@@ -45,6 +45,7 @@ CATCHES = [
     # a family by its surname in the plural
     ("the Naylors next door have had two chip pan fires",
      "the [NAME] next door have had two chip pan fires"),
+    ("a fire at the Ashdowns' house", "a fire at the [NAME]' house"),
     # a role before a name
     ("our volunteer Chidi Eze found it", "our volunteer [NAME] found it"),
     # addresses without a number, house names and their villages, flats, plots
@@ -69,6 +70,8 @@ CATCHES = [
     ("The Old Bakery, Main Street, Sproatley is hers", "[ADDRESS] is hers"),
     ("High Street, Hedon: is it his?", "[ADDRESS]: is it his?"),
     ("visited 9 Northgate West today", "visited [ADDRESS] today"),
+    ("she lives at Mill Garth Barns, Cottingham now", "she lives at [ADDRESS] now"),
+    ("the alarm at Brook Hollow, Hessle is done", "the alarm at [ADDRESS] is done"),
     ("the man in the top flat, Dean, smokes", "the man in the [ADDRESS], [NAME], smokes"),
     # schools and workplaces named by who the person deals with there
     ("the school nurse at Malet Lambert", "the school nurse at [SCHOOL_OR_INSTITUTION]"),
@@ -124,6 +127,8 @@ LEFT_ALONE = [
     "her son is 11 and her daughter aged 9",
     "a fire near Market Weighton and one near Burton Pidsea",
     "Can we share with the Samaritans, or walk the Wolds with the Greens?",
+    "the Cotswolds' villages and the Samaritans' number",
+    "we met at Humberside Police, Hessle and at Tesco, Beverley",
 ]
 
 

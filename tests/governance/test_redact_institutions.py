@@ -29,6 +29,9 @@ CATCHES = [
     ("she was admitted to Scartho Road last night", f"she was admitted to {S} last night"),
     ("Ms Khan is on Ward 4 at Airedale", f"[NAME] is on {S} at {S}"),
     ("Mr Lowe is in the Duchess of Kent Hospital", f"[NAME] is in the {S}"),
+    ("Mr Cole is in Pinderfields on the burns ward", f"[NAME] is in {S} on the burns ward"),
+    ("her nan is on ward 9 now", f"her nan is on {S} now"),
+    ("he goes to the day centre at Dunswell Grange", f"he goes to the day centre at {S}"),
     # the practice a patient is with, after "GP is" or "registered with"
     ("her GP is Park Lane Surgery Group", f"her GP is {S}"),
     ("he is registered with Haltemprice Medical", f"he is registered with {S}"),
@@ -37,6 +40,8 @@ CATCHES = [
      f"her boy [NAME] goes to {S}, can I tell them?"),
     ("the girl (14) is in year 10 at Archbishop Sentamu", f"the girl (14) is in year 10 at {S}"),
     ("the twins started at Thoresby in September", f"the twins started at {S} in September"),
+    ("her daughter's at Tweendykes now", f"her daughter's at {S} now"),
+    ("the deputy head at Longcroft rang", f"the deputy head at {S} rang"),
     # lower-case schools, practices and homes after "at", "attends"
     ("her son attends newbald primary", f"her son attends {S}"),
     ("registered at marfleet group practice", f"registered at {S}"),
@@ -66,6 +71,8 @@ LEFT_ALONE = [
     "The ward manager at the general hospital asked for our policy",
     "Can a ward sister at Castle Hill Hospital ask us for fire safety advice?",
     "Which GP practices are registered with the CQC?",
+    "Can we share data with St Leonard's Hospice for a joint campaign?",
+    "her son is at home and her daughter's at Hull",
 ]
 
 
