@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from accounts.database import AccountsDb
 from accounts.sign_ins import Clock, Method, Transaction, stamp, utc_now
 
 COOKIE_NAME = "sharecheck_session"
@@ -75,7 +76,7 @@ class SessionLog:
     """Starts, finds, touches and ends sessions, as of `clock()`."""
 
     def __init__(
-        self, db: sqlite3.Connection, transaction: Transaction,
+        self, db: AccountsDb, transaction: Transaction,
         policy: SessionPolicy | None = None, clock: Clock = utc_now,
     ) -> None:  # fmt: skip
         self.db = db

@@ -7,12 +7,13 @@ a lock on a made-up name looks exactly like a lock on a real one. The password i
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
+
+from accounts.database import AccountsDb
 
 Outcome = Literal["ok", "failed", "locked"]
 Method = Literal["password", "oidc"]
@@ -72,7 +73,7 @@ class SignInLog:
     """Records attempts and answers whether a name or address is locked, as of `clock()`."""
 
     def __init__(
-        self, db: sqlite3.Connection, transaction: Transaction,
+        self, db: AccountsDb, transaction: Transaction,
         policy: ThrottlePolicy | None = None, clock: Clock = utc_now,
     ) -> None:  # fmt: skip
         self.db = db
@@ -172,6 +173,6 @@ def _recorded(name: str) -> str:
     return name.strip().lower()[:RECORDED_NAME_CHARS]
 
 
-def _attempts(rows: sqlite3.Cursor) -> Iterator[SignInAttempt]:
+def _attempts(rows: Iterable[Any]) -> Iterator[SignInAttempt]:
     for at, name, address, outcome, method in rows:
         yield SignInAttempt(datetime.fromisoformat(at), name, address, outcome, method)

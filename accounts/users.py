@@ -1,4 +1,6 @@
-"""Local accounts: names, roles and bcrypt password hashes in `users.sqlite` under the data dir.
+"""Local accounts: names, roles and bcrypt password hashes in `users.sqlite` under the data dir,
+or in PostgreSQL when SHARECHECK_ACCOUNTS_URL names one (accounts/database.py), shared by every
+app instance.
 
 Passwords are never stored or logged, only their bcrypt hashes. Every sign-in attempt is recorded
 beside the accounts, and too many failures lock the name or address (accounts/sign_ins.py). The
@@ -16,7 +18,9 @@ from pathlib import Path
 from typing import Literal, cast
 
 import bcrypt
+from sqlalchemy.exc import IntegrityError
 
+from accounts.database import AccountsDb, PostgresAccounts
 from accounts.migrations import MIGRATIONS, MIGRATIONS_TABLE
 from accounts.passwords import MAX_PASSWORD_BYTES, check_password
 from accounts.sessions import SessionLog, SessionPolicy
@@ -90,12 +94,19 @@ class UserStore:
     def __init__(
         self, path: Path, rounds: int = DEFAULT_ROUNDS,
         policy: ThrottlePolicy | None = None, clock: Clock = utc_now,
-        session_policy: SessionPolicy | None = None,
+        session_policy: SessionPolicy | None = None, url: str | None = None,
     ) -> None:  # fmt: skip
+        """Accounts in the SQLite file at `path`, or in the PostgreSQL database at `url`."""
         self.path = path
+        self.url = url
         self.rounds = rounds
-        self.file = SqliteFile(path, MIGRATIONS, MIGRATIONS_TABLE, numbered_by_user_version=True)
-        self.db = self.file.db
+        self.file: SqliteFile | PostgresAccounts
+        self.db: AccountsDb
+        if url:
+            self.file = self.db = PostgresAccounts(url, MIGRATIONS, MIGRATIONS_TABLE)
+        else:
+            self.file = SqliteFile(path, MIGRATIONS, MIGRATIONS_TABLE, numbered_by_user_version=True)
+            self.db = self.file.db
         self._transaction = self.file.write_transaction
         self._decoy: bytes | None = None
         self.sign_ins = SignInLog(self.db, self._transaction, policy, clock)
@@ -106,7 +117,10 @@ class UserStore:
         cls, settings: Settings, rounds: int = DEFAULT_ROUNDS,
         policy: ThrottlePolicy | None = None, clock: Clock = utc_now,
     ) -> UserStore:  # fmt: skip
-        return cls(users_path(settings), rounds, policy, clock, session_policy(settings))
+        return cls(
+            users_path(settings), rounds, policy, clock, session_policy(settings),
+            url=settings.accounts_url,
+        )  # fmt: skip
 
     def close(self) -> None:
         self.file.close()
@@ -127,7 +141,7 @@ class UserStore:
                     "INSERT INTO users VALUES (?, ?, ?, ?)",
                     (user.name, user.role, hashed, user.created_at),
                 )
-        except sqlite3.IntegrityError:
+        except (sqlite3.IntegrityError, IntegrityError):  # SQLite's; PostgreSQL's via SQLAlchemy
             raise UserExists(name) from None
         return user
 

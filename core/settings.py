@@ -120,6 +120,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     chroma_url: str | None = None
     log_url: str | None = None
+    # Accounts, sign-ins and sessions in PostgreSQL (may be the log's database) instead of
+    # DATA_DIR/users.sqlite, so every instance on every machine knows the same people.
+    accounts_url: str | None = None
     collection: str = "passages"
     max_file_mb: float = Field(100.0, gt=0)
     lock_timeout_s: float = Field(0.0, ge=0.0)

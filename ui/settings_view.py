@@ -59,5 +59,7 @@ def database_locations(settings: Settings) -> dict[str, str]:
         "Data folder": str(settings.data_dir.resolve()),
         "Passages (Chroma)": settings.chroma_url or str(settings.chroma_dir.resolve()),
         "Governance log": _without_password(settings.log_database_url),
-        "Accounts": str(settings.users_path.resolve()),
+        "Accounts": _without_password(settings.accounts_url)
+        if settings.accounts_url
+        else str(settings.users_path.resolve()),
     }
