@@ -64,6 +64,13 @@ class RetrievalSettings(BaseModel):
     # pooled 0.738 / 0.494 with it, 0.738 / 0.485 without; frontline-blind (never fitted on)
     # 0.514 / 0.320 against 0.473 / 0.304. Written from glossaries, not from any question set.
     vocabulary: bool = True
+    # What the whole-question dense signals (dense, context) embed: "as_asked", the question's
+    # own words (the follow-up's earlier turn included), or "expanded", the words with the
+    # abbreviations, everyday wording and vocabulary added (BM25 and the question parts read the
+    # expanded text either way). Measured 2026-12-01 with `python -m eval.fusion` (search-level
+    # hit@5 / MRR@5): dev sets pooled 0.745 / 0.525 as asked, 0.738 / 0.494 expanded (22 questions
+    # ranked better, 11 worse); frontline-blind, measured once, 0.514 / 0.315 against 0.514 / 0.320.
+    dense_query: Literal["as_asked", "expanded"] = "as_asked"
     # HNSW search breadth; Chroma's default (10) loses recall, measured in eval.bench.
     ef_search: int = Field(200, ge=10)
     # Cosine similarity of the best passage below which the documents are taken not to cover the

@@ -110,12 +110,19 @@ _PART_BREAK = re.compile(r"(?<=[.?!])\s+|\s+[-–—]\s+")
 
 @dataclass(frozen=True)
 class SearchQuery:
-    """The question as asked, the text actually searched, and its parts, each searched too."""
+    """The question as asked, the text BM25 searches (with the documents' wording added), its
+    parts, and `plain`: the searched words without additions, which the whole-question dense
+    signals read (RetrievalSettings.dense_query; "" means `text`)."""
 
     asked: str
     text: str
     used_history: bool = False
     parts: tuple[str, ...] = ()
+    plain: str = ""
+
+    def dense_text(self, as_asked: bool = True) -> str:
+        """What the whole-question vector embeds: the words as asked, or the expanded text."""
+        return self.plain if as_asked and self.plain else self.text
 
 
 def expand(question: str, phrasing: bool = True, vocabulary: bool = False) -> str:
@@ -162,4 +169,5 @@ def build_query(
         expand(searched, vocabulary=vocabulary),
         used_history=follow_up,
         parts=parts(searched, vocabulary),
+        plain=searched,
     )

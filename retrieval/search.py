@@ -1,7 +1,9 @@
 """Hybrid retrieval: dense (Chroma) and BM25 candidates, scored on three signals and fused.
 
 The signals, each standardised over the candidate pool and added with its weight:
-- dense: cosine similarity of the passage (heading context + text) to the whole question;
+- dense: cosine similarity of the passage (heading context + text) to the whole question, in its
+  own words (`RetrievalSettings.dense_query`: a tail of added legal terms pulls a sentence's
+  vector off its meaning; measured in eval/README.md);
 - context: the same for the window around the passage (core/context.py): ranked on context,
   cited by clause;
 - lexical: BM25 of the question with the documents' words for staff wording (retrieval/query.py);
@@ -144,7 +146,8 @@ class HybridSearch:
         filters = filters or Filters(exclude_past_review=self.settings.exclude_past_review)
         n = self.settings.candidates
         parts = list(query.parts) or [query.text]
-        vectors = self.embedder.embed([query.text, *parts])
+        whole = query.dense_text(self.settings.dense_query == "as_asked")
+        vectors = self.embedder.embed([whole, *parts])
         pool: dict[str, Passage] = {}
         for nearest in self.store.search_many(list(vectors), n, self._where(filters)):
             pool |= {p.id: p for p, _ in nearest}

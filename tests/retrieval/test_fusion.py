@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -89,10 +90,10 @@ Signature: ________ Date: ________
 """
 
 
-def _search(settings: Settings, **weights: float) -> HybridSearch:
+def _search(settings: Settings, **retrieval: Any) -> HybridSearch:
     embedder = HashingEmbedder()
     store = PassageStore(settings, embedder)
-    return HybridSearch(RetrievalSettings(**weights), embedder, store, settings.lexical_dir)
+    return HybridSearch(RetrievalSettings(**retrieval), embedder, store, settings.lexical_dir)
 
 
 def test_the_type_prior_lifts_a_clause_above_a_form_that_repeats_the_question(
@@ -126,3 +127,40 @@ def test_fusion_weights_come_from_settings_and_an_unknown_signal_is_refused(
     weights = search.weights()
     once, twice = pool.fused(weights), pool.fused({k: 2 * w for k, w in weights.items()})
     assert list(np.argsort(-once)) == list(np.argsort(-twice))
+
+
+# A clause in the staff's own words beside a definitions clause made of the legal terms the query
+# expansion adds ("pass on" -> disclosure, third party; "can I" -> lawful, permitted). Embedded
+# with that tail, the question's vector leans to the definitions; embedded as asked, to the clause.
+PLAIN_AND_LEGAL = """# Housing agreement
+
+## 2. Definitions
+
+2.1 Disclosure to a third party: to share or disclose. A disclosure to a third party is lawful
+and permitted only when a partner may share.
+
+## 5. Addresses
+
+5.1 Crews may pass a tenant's new address on to the council housing team on the day they learn
+of it.
+"""
+
+
+def test_the_dense_signals_read_the_question_as_asked(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    write(tmp_path / "docs", "housing.md", PLAIN_AND_LEGAL)
+    ingest(settings, tmp_path / "docs")
+    query = build_query("can I pass on a tenant's new address to the housing team?", [], 2, True)
+    assert "third party" in query.text and "third party" not in query.plain
+    first = {}
+    for dense_query in ("expanded", "as_asked"):
+        search = _search(settings, lexical_weight=0.0, parts_weight=0.0, dense_query=dense_query)
+        first[dense_query] = search.search(query, k=2)[0].passage.clause
+    assert first == {"expanded": "2.1", "as_asked": "5.1"}
+
+
+def test_a_follow_up_is_embedded_with_its_earlier_question_but_no_additions() -> None:
+    query = build_query("what if he says no?", ["can I pass his details to the council?"])
+    assert query.plain == "can I pass his details to the council? what if he says no?"
+    assert query.dense_text(as_asked=True) == query.plain
+    assert query.dense_text(as_asked=False) == query.text != query.plain
