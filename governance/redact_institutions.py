@@ -38,6 +38,14 @@ HOSPITAL_BEFORE_WARD = re.compile(
 )
 # A particular person in the text: a title before a word, or a pronoun that is not the generic
 # "his or her". Questions about "a patient" or "someone" name no one.
+# "If a patient says she...": a pronoun standing for someone introduced as anyone at all.
+ANYONE = re.compile(
+    r"\b(?:a|an|any|every|someone|somebody|anyone|anybody)\s+(?:[a-z]+\s+)?(?:patient|resident"
+    r"|woman|man|person|child|lady|gentleman|tenant|occupier|householder|client|adult|parent"
+    r"|mother|father|carer|pupil|student|boy|girl|user|member|victim|caller)s?\b|\b(?:someone"
+    r"|somebody|anyone|anybody)\b",
+    re.IGNORECASE,
+)
 PARTICULAR_PERSON = re.compile(
     r"\b(?:mr|mrs|ms|miss|mx|dr)\.?\s+[A-Za-z]|\b(?:he|she|him|his|her|hers)\b", re.IGNORECASE
 )
@@ -48,7 +56,7 @@ GENERIC_PRONOUNS = re.compile(
 # Hill": where a person is cared for, said by the care, with or without the word "Hospital".
 CARED_FOR_AT = re.compile(
     r"\b(?:(?i:unit|ward|icu|hdu|a\s?&\s?e|a\s+and\s+e|intensive\s+care|resus|maternity"
-    rf"|theatres?|inpatient|(?<!a\s)patient|day\s+centre|respite|ward\s+\d{{1,3}}[a-z]?|{_CAP}\s+ward)\s+(?:at|in)"
+    rf"|theatres?|inpatient|patient|day\s+centre|respite|ward\s+\d{{1,3}}[a-z]?|{_CAP}\s+ward)\s+(?:at|in)"
     r"|(?i:admitted|transferred|taken)\s+(?:to|into)|(?i:discharged)\s+from)\s+(?:the\s+)?"
     rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})(?![\w'’-])"
 )
@@ -59,7 +67,7 @@ SCHOOL_CUE = re.compile(
     r"|(?:in\s+)?(?:year|yr)\s*\d{1,2}\s+at|in\s+(?:reception|nursery|the\s+sixth\s+form)\s+at"
     r"|(?:pupil|student)s?\s+at|(?:changed|moved)\s+schools?\s+to"
     r"|(?:he|she|they|who|lad|son|daughter|girl|boy|kid|kids|child|grandson|granddaughter)"
-    r"(?:['’]s|\s+is|\s+was|\s+are)\s+(?:now\s+|still\s+)?at)"
+    r"(?:['’]s|\s+is|\s+was|\s+are)?\s+(?:now\s+|still\s+)?at)"
     r"\s+(?:the\s+)?"
     rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})(?![\w'’-])"
 )
@@ -96,8 +104,13 @@ def _particular_person(text: str, places: list[Span]) -> bool:
     """A title, a pronoun or a name outside the places found ("tell Castle Hill" is no name)."""
     from governance.redact_names import name_spans
 
-    if PARTICULAR_PERSON.search(GENERIC_PRONOUNS.sub(" ", text)):
-        return True
+    blanked = GENERIC_PRONOUNS.sub(lambda m: " " * len(m.group()), text)  # same offsets
+    found = list(PARTICULAR_PERSON.finditer(blanked))
+    if any(not match.group().isalpha() for match in found):
+        return True  # a title before a name
+    anyone = ANYONE.search(text)
+    if found and (anyone is None or found[0].start() < anyone.start()):
+        return True  # a pronoun for someone not introduced first as anyone at all ("She is a ...")
     return any(
         not any(name.start < place.end and place.start < name.end for place in places)
         for name in name_spans(text)
@@ -137,10 +150,14 @@ def _a_persons_name(text: str, start: int, found: str) -> bool:
         TITLE_BEFORE.search(text, max(0, start - 6), start))
 
 
-def _a_place_name(found: str) -> bool:
+# Where a child or student learns: words a school's own name may hold.
+LEARNING_WORDS = frozenset("school college university academy".split())
+
+
+def _a_place_name(found: str, allowed: frozenset[str] = frozenset()) -> bool:
     """Not a town alone, a public body, a day, or a function word."""
     words = [w.lower() for w in found.split()]
-    if set(words) & (PUBLIC_BODY_WORDS | DAYS_AND_MONTHS | STOPWORDS | TITLES):
+    if set(words) & ((PUBLIC_BODY_WORDS - allowed) | DAYS_AND_MONTHS | STOPWORDS | TITLES):
         return False
     if len(words) == 1 and words[0] in SERVICE_WORDS:
         return False
@@ -149,15 +166,19 @@ def _a_place_name(found: str) -> bool:
 
 def cared_for_at(text: str) -> Iterator[Span]:
     for match in CARED_FOR_AT.finditer(text):
-        if _a_place_name(match.group(1)):
-            yield Span(match.start(1), match.end(1), KIND)
+        place = Span(match.start(1), match.end(1), KIND)
+        anyone = re.search(r"\b(?:a|an|any)\s+(?:in)?patient\s+\w+\s*$", text[: match.start(1)],
+                           re.IGNORECASE)
+        if _a_place_name(match.group(1)) and (
+                anyone is None or _particular_person(text, [place])):
+            yield place  # "a patient at X" only where a particular person is spoken of
 
 
 def schools_after_cue(text: str) -> Iterator[Span]:
     for match in SCHOOL_CUE.finditer(text):
         sentence_start = max(text.rfind(mark, 0, match.start()) for mark in ".?!\n") + 1
         person = PERSON_BEFORE.search(text, sentence_start, match.start(1))
-        if person and _a_place_name(match.group(1)):
+        if person and _a_place_name(match.group(1), LEARNING_WORDS):
             yield Span(match.start(1), match.end(1), KIND)
 
 

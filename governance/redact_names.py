@@ -487,6 +487,8 @@ class NameFinder:
             return None  # "General Data Protection Regulation", "the Summer Safety Campaign"
         if also_word and found[1] == i and NUMBER_AFTER.match(self.text, word.end):
             return None  # "Ward 40", "Bay 3": a label with its number
+        if also_word and found[1] == i and i > 0 and self.words[i - 1].lower == "the":
+            return None  # "the Queen's Centre", "the Rose and Crown": a thing, not a person
         if also_word and word.sentence_start:
             # "Grace Okafor said", not "Silver Ford Focus" or "Hope this is right".
             surname = self.words[i + 1] if found[1] == i + 1 else None

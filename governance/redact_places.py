@@ -108,8 +108,10 @@ NOT_ADDRESS_TAIL = frozenset(
 )
 # "our station is on Clough Road": where the service itself is, not where someone lives.
 SERVICE_PREMISES_BEFORE = re.compile(
-    r"\b(?:station|stations|headquarters|hq|depot|office|offices|training\s+centre)\s+"
-    r"(?:(?:is|are|was)\s+)?(?:on|in|at|off)\s+(?:the\s+)?$",
+    r"\b(?:(?:station|stations|headquarters|hq|depot|office|offices|training\s+centre)\s+"
+    r"(?:(?:is|are|was)\s+)?(?:on|in|at|off)"
+    r"|(?:station|watch|crew|group)\s+(?:manager|commander|officer)s?\s+(?:at|from|of))"
+    r"\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # Capitalised words that make "X Court", "X Way", "X Walk" something other than a street.
@@ -280,6 +282,9 @@ def house_names(text: str) -> Iterator[Span]:
 def institutions(text: str) -> Iterator[Span]:
     for match in INSTITUTION.finditer(text):
         found = match.group(1)
+        start = match.start(1)
+        if found.startswith("The "):  # "The Lawns care home": the name is checked without "The"
+            found, start = found[4:], start + 4
         head_at = re.search(rf"(?:{_INSTITUTION_HEAD}|{_LOWER_HEAD})$", found)
         name = found[: head_at.start()] if head_at else found
         if head_at and head_at.group(0).islower():
@@ -287,7 +292,7 @@ def institutions(text: str) -> Iterator[Span]:
             if possessive or _only_a_town(name):
                 continue  # "Ellie's school" (her name is found as a name), "a Hull school"
         if name.strip() and _clean_words(name, NOT_INSTITUTION_NAMES, skip_last=0):
-            yield Span(match.start(1), match.end(1), "SCHOOL_OR_INSTITUTION")
+            yield Span(start, match.end(1), "SCHOOL_OR_INSTITUTION")
     for match in PLACE_AFTER_CUE.finditer(text):
         group = 1 if match.group(1) else 2
         if _clean_words(match.group(group), NOT_WORKPLACE_NAMES, skip_last=0):
@@ -300,6 +305,8 @@ def organisations_after_cue(text: str) -> Iterator[Span]:
 
     for match in ORG_AFTER_PERSON_CUE.finditer(text):
         found = match.group(1)
+        if SERVICE_PREMISES_BEFORE.search(text, max(0, match.start(1) - 40), match.start(1)):
+            continue  # "our Station Manager at Calvert Lane": the service's own station
         first = found.split()[0].lower().strip(".")
         if first in TITLES or not _clean_words(found, PUBLIC_BODY_WORDS, skip_last=0):
             continue
