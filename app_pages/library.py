@@ -139,6 +139,7 @@ def last_ingest() -> None:
 
 
 NEW_DOCUMENT = ""
+UPLOADS_KEY = "library_uploads"
 
 
 def upload_form(assistant: Assistant, folder: Path) -> None:
@@ -146,12 +147,12 @@ def upload_form(assistant: Assistant, folder: Path) -> None:
     doc_id = st.selectbox(
         "This upload is", [NEW_DOCUMENT, *sorted(documents, key=lambda i: documents[i].title)],
         format_func=lambda i: f"a new version of {documents[i].title} ({i})" if i else "a new document",
-        key="upload_of",
+        key=f"upload_of-{st.session_state.get(UPLOADS_KEY, 0)}",
     )  # fmt: skip
     replaced = documents.get(doc_id)
     with st.form("upload", clear_on_submit=True):
         files = st.file_uploader(
-            "Document" if replaced else "Documents", accept_multiple_files=True,
+            "Documents", accept_multiple_files=True,
             type=["pdf", "docx", "doc", "html", "htm", "md", "markdown", "txt"],
         )  # fmt: skip
         title = st.text_input(
@@ -179,6 +180,8 @@ def upload_form(assistant: Assistant, folder: Path) -> None:
     except UploadRefused as error:
         st.error(str(error))
         return
+    # A new key: the next upload starts as "a new document" again, not as another version.
+    st.session_state[UPLOADS_KEY] = st.session_state.get(UPLOADS_KEY, 0) + 1
     ingest_then_refresh(assistant, [folder])
 
 
