@@ -139,15 +139,18 @@ def last_ingest() -> None:
 
 
 NEW_DOCUMENT = ""
-UPLOADS_KEY = "library_uploads"
+UPLOAD_OF_KEY = "upload_of"
+UPLOADED_KEY = "library_uploaded"
 
 
 def upload_form(assistant: Assistant, folder: Path) -> None:
     documents = {d.doc_id: d for d in assistant.documents()}
+    if st.session_state.pop(UPLOADED_KEY, False):
+        st.session_state[UPLOAD_OF_KEY] = NEW_DOCUMENT  # the next upload starts as a new document
     doc_id = st.selectbox(
         "This upload is", [NEW_DOCUMENT, *sorted(documents, key=lambda i: documents[i].title)],
         format_func=lambda i: f"a new version of {documents[i].title} ({i})" if i else "a new document",
-        key=f"upload_of-{st.session_state.get(UPLOADS_KEY, 0)}",
+        key=UPLOAD_OF_KEY,
     )  # fmt: skip
     replaced = documents.get(doc_id)
     with st.form("upload", clear_on_submit=True):
@@ -180,8 +183,7 @@ def upload_form(assistant: Assistant, folder: Path) -> None:
     except UploadRefused as error:
         st.error(str(error))
         return
-    # A new key: the next upload starts as "a new document" again, not as another version.
-    st.session_state[UPLOADS_KEY] = st.session_state.get(UPLOADS_KEY, 0) + 1
+    st.session_state[UPLOADED_KEY] = True
     ingest_then_refresh(assistant, [folder])
 
 
