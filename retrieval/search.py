@@ -117,7 +117,7 @@ class HybridSearch:
         fused = pool.fused(self.weights())
         order = np.argsort(-fused, kind="stable")
         ranked = [(pool.ids[i], float(fused[i])) for i in order]
-        similarity = dict(zip(pool.ids, pool.signals["dense"].tolist(), strict=True))
+        similarity = dict(zip(pool.ids, pool.signals["similarity"].tolist(), strict=True))
         passages = pool.passages
         return [
             Hit(passages[pid], score, similarity[pid])
@@ -147,7 +147,12 @@ class HybridSearch:
         n = self.settings.candidates
         parts = list(query.parts) or [query.text]
         whole = query.dense_text(self.settings.dense_query == "as_asked")
-        vectors = self.embedder.embed([whole, *parts])
+        # The expanded text is embedded too when the dense signals read the words as asked: the
+        # similarity that decides abstention (abstain_below) was calibrated on it, and a question
+        # in everyday words ("the old man next door") is no less in scope for being so asked.
+        also = [query.text] if whole != query.text else []
+        embedded = self.embedder.embed([whole, *parts, *also])
+        vectors = embedded[: 1 + len(parts)]
         pool: dict[str, Passage] = {}
         for nearest in self.store.search_many(list(vectors), n, self._where(filters)):
             pool |= {p.id: p for p, _ in nearest}
@@ -165,6 +170,10 @@ class HybridSearch:
             "parts": (matrix @ vectors[1:].T).mean(axis=1),
             "prose": np.asarray([float(pool[pid].passage_type not in HUB_TYPES) for pid in ids]),
         }
+        # Never fused (no weight): the closer of the two readings, for abstention and display.
+        signals["similarity"] = (
+            np.maximum(signals["dense"], matrix @ embedded[-1]) if also else signals["dense"]
+        )
         return CandidatePool(ids, {pid: pool[pid] for pid in ids}, signals)
 
     def _vectors(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
