@@ -55,6 +55,9 @@ MIN_UNIT_WORDS = 6
 # words, see _relevance): below it the verdict is "depends". Chosen on the development sets
 # (bundled gold, real-dev) only; the blind sets measure it.
 STRONG_MATCH = 0.22
+# How many of the best sentences a verdict is read from; a claim check reads a few more.
+DECIDING_UNITS = 8
+CLAIM_UNITS = 12
 # A passage's rank adds at most this to each of its sentences: retrieval's order is evidence too.
 RANK_WEIGHT = 0.08
 # A list lead-in and its items are quoted together when they fit in this many words.
@@ -282,10 +285,13 @@ class ExtractiveAnswerer:
         self, question: str, units: list[Unit]
     ) -> tuple[Verdict, Stance | None, Unit | None]:
         """The verdict, the stance that gave it and the unit that says it."""
-        verdict, read = decide(question, [(u.text, u.relevance) for u in units[:8]], STRONG_MATCH)
+        # A claim is refuted only by wording as plain as "does not make ... unlawful", which may sit
+        # a few sentences further down than the sentences a yes or no is read from.
+        read_units = units[: CLAIM_UNITS if checks_a_claim(question) else DECIDING_UNITS]
+        verdict, read = decide(question, [(u.text, u.relevance) for u in read_units], STRONG_MATCH)
         if read is None:
             return verdict, None, units[0] if units else None
-        deciding = next((u for u in units[:8] if u.text == read.sentence), units[0])
+        deciding = next((u for u in read_units if u.text == read.sentence), units[0])
         # A refuted claim is answered by the refuting sentence alone, whatever else its clause says.
         if (
             verdict in POSITIVE | NEGATIVE

@@ -420,6 +420,8 @@ def decide(
         return "depends", best
     if relevance < strong and verdict in {"yes", "yes_if", "no", "not_without"}:
         return "depends", best
+    if best.force in {"permit", "condition"} and elsewhere_to(best.sentence, question):
+        return "depends", best  # a permission to share with someone the question does not name
     for other, other_relevance in read[1:3]:
         if other_relevance >= 0.8 * relevance and _opposed(
             verdict, verdict_of(other.force, asks_obligation=obligation)
@@ -451,6 +453,33 @@ def _on_target(sentence: str, question: str, actions: set[str], obligation: bool
     if _NO_DUTY.search(sentence):
         return obligation and frees_the_duty_asked(sentence, question)
     return speaks_of(sentence, actions)
+
+
+# A recipient named in a permission: "may disclose information to the Gangmasters and Labour Abuse
+# Authority", "shared with Derbyshire Constabulary". Capitalised words only: "with social care" is
+# the kind of partner a question names in its own words.
+_NAMED_RECIPIENT = re.compile(
+    r"\b(?:to|with)\s+(?:the\s+|a\s+|an\s+)?((?:[A-Z][\w'’&-]*\s+(?:and\s+|of\s+|for\s+)?){0,5}"
+    r"[A-Z][\w'’&-]*)"
+)
+# Capitalised words that name no particular body ("the Act", "a Partner") or that every
+# recipient shares ("Authority", "Service").
+_NO_RECIPIENT = frozenset(tokens(
+    "act regulation data controller processor partner partners agency agencies authority "
+    "authorities service services organisation organisations body bodies officer officers "
+    "article section schedule part annex appendix gdpr i we you they it this that these"
+))
+
+
+def elsewhere_to(sentence: str, question: str) -> str:
+    """A recipient the permission names whom the question does not ("to the Gangmasters and
+    Labour Abuse Authority" against "can I pass it to the housing officer?"); "" when none."""
+    asked = set(tokens(question))
+    for match in _NAMED_RECIPIENT.finditer(sentence):
+        words = set(tokens(match.group(1))) - _NO_RECIPIENT
+        if words and not words & asked:
+            return match.group(1)
+    return ""
 
 
 def _opposed(a: Verdict, b: Verdict) -> bool:

@@ -128,6 +128,20 @@ def test_a_plain_yes_or_no_needs_a_strong_match() -> None:
     assert decide("can I tell the police on the phone?", [(sentence, 0.1)], 0.2)[0] == "depends"
 
 
+def test_a_permission_to_share_with_someone_else_is_no_yes() -> None:
+    """A gateway to one named body ("may disclose ... to the Gangmasters and Labour Abuse
+    Authority") says nothing of passing it to the housing officer the question asks about."""
+    gateway = (
+        "A specified person may disclose information to the Gangmasters and Labour Abuse "
+        "Authority or a relevant officer if the disclosure is made for the purposes of the Act."
+    )
+    question = "council housing officer wants to know what the police told us, can i pass it on"
+    assert decide(question, [(gateway, 0.9)], 0.2)[0] == "depends"
+    assert decide("can I pass it to the Labour Abuse Authority?", [(gateway, 0.9)], 0.2)[0] == "yes_if"
+    named_partner = "Staff may share the referral with Humberside Police where a crime is suspected."
+    assert decide("can I give the police the referral?", [(named_partner, 0.9)], 0.2)[0] != "depends"
+
+
 def test_evidence_pulling_both_ways_gives_depends() -> None:
     both = [
         ("Staff may share personal information with the police.", 0.50),
