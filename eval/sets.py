@@ -46,7 +46,10 @@ SETS: tuple[GoldSet, ...] = (
             "shared-corpus-frontline-blind", "blind frontline set written 2026-11-30"),
     GoldSet("frontline-blind-2", SHARED_CORPUS, GOLD / "frontline-blind-2.jsonl",
             "shared-corpus-frontline-blind-2",
-            "second blind frontline set (2026-11-30 evening), kept for the final measure only"),
+            "second blind frontline set (2026-11-30 evening), measured once, then its one wrong yes/no read"),
+    GoldSet("frontline-blind-3", SHARED_CORPUS, GOLD / "frontline-blind-3.jsonl",
+            "shared-corpus-frontline-blind-3",
+            "third blind frontline set (2026-12-01), kept for the final measure only"),
 )  # fmt: skip
 
 
