@@ -75,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             from accounts.cli import run_user_command
 
             return run_user_command(args, settings)
+        if getattr(args, "records", False):  # log export --records: the decision records
+            from records.export import run_export
+
+            return run_export(args, settings)
         from governance.cli import run_log_command
 
         return run_log_command(args, settings)

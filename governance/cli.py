@@ -115,8 +115,6 @@ def _purge(log: AnswerLog, days: int | None) -> int:
 def _export(log: AnswerLog, args: argparse.Namespace, settings: Settings) -> int:
     if args.verified:
         return _export_verified(args, settings)
-    if args.records:
-        return _export_records(args, settings)
     rows = log.answers(AnswerFilters(start=args.since, end=args.until, limit=None))
     if args.out is None:
         count = log.export(rows, args.format, sys.stdout)
@@ -124,23 +122,6 @@ def _export(log: AnswerLog, args: argparse.Namespace, settings: Settings) -> int
         with args.out.open("w", encoding="utf-8", newline="") as stream:
             count = log.export(rows, args.format, stream)
     print(f"exported {count} answers", file=sys.stderr)
-    return 0
-
-
-def _export_records(args: argparse.Namespace, settings: Settings) -> int:
-    """Decision records, as kept, for governance beside the log."""
-    from governance.export import export_decision_records
-    from governance.redact import Redactor
-    from records.store import DecisionBook
-
-    with DecisionBook.open(settings, Redactor.from_settings(settings)) as book:
-        stored = book.records(args.since, args.until)
-    if args.out is None:
-        count = export_decision_records(stored, args.format, sys.stdout)
-    else:
-        with args.out.open("w", encoding="utf-8", newline="") as stream:
-            count = export_decision_records(stored, args.format, stream)
-    print(f"exported {count} decision records", file=sys.stderr)
     return 0
 
 

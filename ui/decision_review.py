@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from core.settings import Settings
-from governance.export import export_decision_records
 from records.counts import COUNT_BY_NAMES, CountBy, shown_value, totals, weekly_counts
+from records.export import export_decision_records
 from records.model import CONSENT_NAMES, DECISION_NAMES, VERDICT_NAMES
 from records.store import DecisionBook, StoredRecord
 

@@ -16,10 +16,10 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from assistant.__main__ import main as cli
 from core.answer import Answer, Citation
 from core.passage import Passage
 from core.settings import Settings
-from governance.cli import run_log_command
 from governance.log import AnswerLog
 from governance.redact import Redactor
 from records.counts import weekly_counts
@@ -220,20 +220,10 @@ def test_log_export_records_writes_the_kept_copies(
     answer_id = logged(log)
     book.keep(filled(prefill(police_answer(answer_id), QUESTION, "crew", NOW).record), "crew")
     out = tmp_path / "records.csv"
-    args = _export_args(out, "csv")
-    assert run_log_command(args, Settings()) == 0
+    assert cli(["log", "export", "--records", "--out", str(out)]) == 0
     (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
     assert row["answer_id"] == str(answer_id) and row["recipient"] == "Police"
     assert "Police ISA, clause 8.1" in row["clauses"] and "Pickering" not in row["shared_what"]
-    assert run_log_command(_export_args(None, "jsonl"), Settings()) == 0
+    assert cli(["log", "export", "--records", "--format", "jsonl"]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert json.loads(line)["clauses"][0]["clause"] == "4.1"
-
-
-def _export_args(out: Path | None, format: str) -> object:
-    import argparse
-
-    return argparse.Namespace(
-        log_command="export", format=format, out=out, since=None, until=None, verified=False,
-        records=True,
-    )  # fmt: skip
