@@ -23,7 +23,7 @@ MODEL_ALIAS = "gemma-3-270m"
 # capped by assistant/llm.py's MAX_REPLY_TOKENS. 8192 leaves room for both.
 CONTEXT_TOKENS = 8192
 # Loading the 253 MB GGUF takes about a second; the rest is Python starting on a busy machine.
-START_TIMEOUT_S = 180.0
+START_TIMEOUT_S = 300.0
 # Gemma 3's chat layout: the GGUF has no template, and the server's own "gemma" format drops the
 # system message (the prompt's rules) without a word.
 CHAT_TEMPLATE = Path(__file__).with_name("gemma3_tokenizer_config.json")
@@ -118,10 +118,15 @@ class LlamaServer:
             except OSError:
                 time.sleep(0.5)
         self.stop()
-        raise RuntimeError(f"llama.cpp server not ready in {START_TIMEOUT_S:.0f} s: {self.log_tail()}")
+        raise RuntimeError(
+            f"llama.cpp server not ready in {START_TIMEOUT_S:.0f} s: {self.log_tail()}"
+        )
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def log_tail(self, chars: int = 2000) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+        return self.log_text()[-chars:]
 
     def kill(self) -> None:
         """Stopped dead, as a crash or an OOM kill would stop it: no goodbye to any client."""
@@ -141,6 +146,9 @@ class LlamaServer:
 class RecordedRequest:
     path: str
     body: dict[str, Any]
+    # How the relayed reply ended: "complete" (the server's reply, all of it, passed on), "client
+    # left" (the client hung up mid-reply, so the proxy hung up on the server), "server broke".
+    ended: str = ""
 
 
 @dataclass
@@ -190,7 +198,7 @@ class _RelayHandler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        self._relay(b"")
+        self._relay(b"", RecordedRequest(self.path, {}))
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -198,10 +206,11 @@ class _RelayHandler(BaseHTTPRequestHandler):
             parsed = json.loads(body) if body else {}
         except ValueError:
             parsed = {"unparsed": body.decode("utf-8", "replace")}
-        self.recorder.requests.append(RecordedRequest(self.path, parsed))
-        self._relay(body)
+        recorded = RecordedRequest(self.path, parsed)
+        self.recorder.requests.append(recorded)
+        self._relay(body, recorded)
 
-    def _relay(self, body: bytes) -> None:
+    def _relay(self, body: bytes, recorded: RecordedRequest) -> None:
         upstream = http.client.HTTPConnection(
             "127.0.0.1", self.recorder.upstream_port, timeout=UPSTREAM_TIMEOUT_S
         )
@@ -215,23 +224,33 @@ class _RelayHandler(BaseHTTPRequestHandler):
                     self.send_header(name, value)
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            self._relay_chunks(reply)
+            recorded.ended = self._relay_chunks(reply)
         except (OSError, http.client.HTTPException):
             # The server died or hung up: break the client's reply as the server broke ours,
             # without the closing chunk, so the client sees an incomplete reply, not a short one.
+            recorded.ended = "server broke"
             self.close_connection = True
             with contextlib.suppress(OSError):  # the client may have gone first
                 self.connection.shutdown(socket.SHUT_RDWR)
         finally:
             upstream.close()
 
-    def _relay_chunks(self, reply: http.client.HTTPResponse) -> None:
+    def _relay_chunks(self, reply: http.client.HTTPResponse) -> str:
+        """How the reply ended; a server that breaks raises (OSError, HTTPException)."""
         while True:
             data = reply.read1(65536)
             if not data:
                 break
             self.recorder.replying.set()
-            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            if not self._send(f"{len(data):x}\r\n".encode() + data + b"\r\n"):
+                self.close_connection = True
+                return "client left"  # _relay closes the server's connection: it stops
+        return "complete" if self._send(b"0\r\n\r\n") else "client left"
+
+    def _send(self, data: bytes) -> bool:
+        try:
+            self.wfile.write(data)
             self.wfile.flush()
-        self.wfile.write(b"0\r\n\r\n")
-        self.wfile.flush()
+        except OSError:
+            return False
+        return True

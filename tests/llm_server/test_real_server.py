@@ -36,9 +36,9 @@ CHECK_REASONS = re.compile(
     r"cited none of the retrieved passages|its verdict '|was cut off|repeated the prompt|"
     r"no Short answer"
 )
-# Left for the transport after the answerer's deadline: the question's own retrieval and
-# embedding on a busy 2-core machine.
-OVERHEAD_S = 30.0
+# Left after the answerer's deadline for the question's own retrieval, embedding and extractive
+# answer (and, on the Ask page, the page's run) on a busy 2-core machine.
+OVERHEAD_S = 120.0
 
 
 def fallback_reason(answer: Answer) -> str | None:
@@ -86,11 +86,11 @@ def test_the_ask_page_shows_a_checked_answer_or_the_notice_never_an_error(
     """The tested configuration, set as a service sets it: environment variables."""
     for name, value in {
         "ENABLED": "true", "PROVIDER": "openai", "MODEL": MODEL_ALIAS,
-        "BASE_URL": f"{proxy.url}/v1", "TIMEOUT_S": "90",
+        "BASE_URL": f"{proxy.url}/v1", "TIMEOUT_S": str(DEADLINE_S),
     }.items():  # fmt: skip
         monkeypatch.setenv(f"SHARECHECK_LLM__{name}", value)
     at: AppTest = app_for("staff").run()
-    at.chat_input[0].set_value(REFERRAL).run()
+    at.chat_input[0].set_value(REFERRAL).run(timeout=DEADLINE_S + OVERHEAD_S)
     assert not at.exception
     assert [m.name for m in at.chat_message] == ["user", "assistant"]
     shown = "\n".join(m.value for m in at.chat_message[1].markdown)
@@ -184,6 +184,7 @@ def test_a_server_killed_mid_answer_gives_the_fallback_with_its_notice(
         server.stop()
         doomed.stop()
     assert doomed.replying.is_set() and server.process.returncode is not None, "killed mid-reply"
+    assert [r.ended for r in doomed.chat_requests()] == ["server broke"]
     assert elapsed < DEADLINE_S + OVERHEAD_S
     reason = assert_checked_or_fallback(answer)
     assert reason and not CHECK_REASONS.search(reason), reason  # the broken transport, named
@@ -197,22 +198,29 @@ def test_a_server_slower_than_the_deadline_gives_the_fallback_and_stops_generati
 ) -> None:  # fmt: skip
     """Half a second is far less than this model needs on 2 cores to read a prompt it has not
     seen (about 1,500 tokens) and reply."""
+    log_mark = len(llama_server.log_text())
     with llm_services(data_dir, embedder, proxy.url, timeout_s=0.5) as parts:
         hits = parts.assistant.retrieve(PHOTO)
         citations = [Citation(n, h.passage, h.score) for n, h in enumerate(hits, start=1)]
-        started = time.monotonic()
+        started = time.time()
         answer = parts.assistant.answerer.answer(PHOTO, citations, [])
-        elapsed = time.monotonic() - started
-    assert elapsed < 0.5 + 3.0, "the deadline holds (3 s for the extractive answer on a busy machine)"
     assert fallback_reason(answer) == "timeout after 0.5 s"
     assert_checked_or_fallback(answer)
     assert answer.prompt_id == "answer_v2"  # logged with the answer: which prompt was tried
-    assert_fallback_logged(caplog, "timeout after 0.5 s")
-    # The abandoned reply is dropped at its next token: the server hears the client go and stops
-    # generating, rather than hold up the next question for a reply no one reads.
-    assert wait_for(lambda: "Disconnected from client" in llama_server.log_tail(20000), 60.0), (
-        llama_server.log_tail()
+    given_up = assert_fallback_logged(caplog, "timeout after 0.5 s")
+    # The deadline holds: the answerer gave up on the model at 0.5 s (logged before the extractive
+    # answer is built; 5 s for a thread to be scheduled on a busy machine), not when it replied.
+    assert given_up.created - started < 0.5 + 5.0
+    # The abandoned reply is dropped at its next token: the client hangs up, the proxy hangs up on
+    # the server, and the server hears it and stops generating, rather than hold up the next
+    # question for a reply no one reads.
+    [request] = proxy.chat_requests()
+    assert wait_for(lambda: request.ended, DEADLINE_S) and request.ended == "client left", (
+        request.ended or "the reply is still being relayed"
     )
+    assert wait_for(
+        lambda: "Disconnected from client" in llama_server.log_text()[log_mark:], DEADLINE_S
+    ), llama_server.log_tail()
 
 
 def test_the_reply_cap_reaches_the_server(
@@ -229,14 +237,16 @@ def test_the_reply_cap_reaches_the_server(
     assert_checked_or_fallback(answer)
 
 
-def assert_fallback_logged(caplog: pytest.LogCaptureFixture, reason: str) -> None:
-    """The application log names the model, the prompt and why the LLM answer was not used."""
+def assert_fallback_logged(caplog: pytest.LogCaptureFixture, reason: str) -> logging.LogRecord:
+    """The application log names the model, the prompt and why the LLM answer was not used;
+    returns the record."""
     records = [r for r in caplog.records if hasattr(r, "llm_fallback")]
     assert records and records[-1].levelno == logging.WARNING
     record = records[-1]
     logged = tuple(getattr(record, name) for name in ("llm_model", "prompt_id", "llm_fallback"))
     assert logged == (MODEL_ALIAS, "answer_v2", reason)
     assert MODEL_ALIAS in record.getMessage() and reason in record.getMessage()
+    return record
 
 
 def wait_for(condition: object, timeout_s: float) -> bool:
