@@ -37,7 +37,7 @@ run: venv system-deps
 	$(PY) -m assistant users ensure-admin
 	$(VENV)/bin/streamlit run serve.py --server.address 127.0.0.1 --browser.gatherUsageStats false
 
-# llama.cpp's server and Gemma 3 270M for tests/llm_server: compiled once (about 8 CPU-minutes),
+# llama.cpp's server and Gemma 3 270M for tests/llm_server: compiled once (about 7 minutes on 2 cores, 386 s of it compiling),
 # cached in ~/.cache/sharecheck; never fails the run, the tests skip saying why.
 llm-server:
 	bash scripts/llama_server.sh
