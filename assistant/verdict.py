@@ -411,7 +411,8 @@ def decide(
     read = [
         (replace(stance(s), sentence=s), r) for s, r in deciding
         if stance(s).force != "none" and _on_target(s, question, actions, obligation)
-    ]  # fmt: skip
+        and not elsewhere_to(s, question)
+    ]  # fmt: skip  # a rule for sharing with a body the question does not name is off target
     if not read:
         return "depends", None
     best, relevance = read[0]
@@ -420,8 +421,6 @@ def decide(
         return "depends", best
     if relevance < strong and verdict in {"yes", "yes_if", "no", "not_without"}:
         return "depends", best
-    if best.force in {"permit", "condition"} and elsewhere_to(best.sentence, question):
-        return "depends", best  # a permission to share with someone the question does not name
     for other, other_relevance in read[1:3]:
         if other_relevance >= 0.8 * relevance and _opposed(
             verdict, verdict_of(other.force, asks_obligation=obligation)
@@ -455,7 +454,7 @@ def _on_target(sentence: str, question: str, actions: set[str], obligation: bool
     return speaks_of(sentence, actions)
 
 
-# A recipient named in a permission: "may disclose information to the Gangmasters and Labour Abuse
+# A recipient named in a sharing rule: "may disclose information to the Gangmasters and Labour Abuse
 # Authority", "shared with Derbyshire Constabulary". Capitalised words only: "with social care" is
 # the kind of partner a question names in its own words.
 _NAMED_RECIPIENT = re.compile(
@@ -472,8 +471,9 @@ _NO_RECIPIENT = frozenset(tokens(
 
 
 def elsewhere_to(sentence: str, question: str) -> str:
-    """A recipient the permission names whom the question does not ("to the Gangmasters and
-    Labour Abuse Authority" against "can I pass it to the housing officer?"); "" when none."""
+    """A recipient the sentence names whom the question does not ("to the Gangmasters and Labour
+    Abuse Authority" against "can I pass it to the housing officer?"); "" when none. A rule for
+    sharing with someone else, permission or duty, decides nothing about this recipient."""
     asked = set(tokens(question))
     for match in _NAMED_RECIPIENT.finditer(sentence):
         words = set(tokens(match.group(1))) - _NO_RECIPIENT

@@ -49,7 +49,10 @@ SETS: tuple[GoldSet, ...] = (
             "second blind frontline set (2026-11-30 evening), measured once, then its one wrong yes/no read"),
     GoldSet("frontline-blind-3", SHARED_CORPUS, GOLD / "frontline-blind-3.jsonl",
             "shared-corpus-frontline-blind-3",
-            "third blind frontline set (2026-12-01), kept for the final measure only"),
+            "third blind frontline set (2026-12-01), measured once at ac32657"),
+    GoldSet("frontline-blind-4", SHARED_CORPUS, GOLD / "frontline-blind-4.jsonl",
+            "shared-corpus-frontline-blind-4",
+            "fourth blind frontline set (2026-12-01), kept for the final measure only"),
 )  # fmt: skip
 
 
