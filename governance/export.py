@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
@@ -136,19 +136,31 @@ def export_verified(
     """Write every version of the verified answers as CSV or JSON Lines; return how many.
 
     The question vectors stay out: they are derived from the question and the embedder named."""
+    rows = (
+        (flat_verified(v), {"citations": [c.to_json() for c in v.citations]}) for v in versions
+    )
+    return write_rows(rows, VERIFIED_CSV_COLUMNS, format, stream)
+
+
+def write_rows(
+    rows: Iterable[tuple[dict[str, Any], dict[str, Any]]],
+    columns: Sequence[str],
+    format: ExportFormat,
+    stream: TextIO,
+) -> int:
+    """Each row as a CSV line of `columns` (its flat mapping, formulas neutralised) or a JSON
+    line (the flat mapping with its nested parts put back); return how many."""
     if format not in ("csv", "jsonl"):
         raise ValueError(f"export format must be csv or jsonl, not {format!r}")
-    writer = csv.DictWriter(stream, fieldnames=VERIFIED_CSV_COLUMNS) if format == "csv" else None
+    writer = csv.DictWriter(stream, fieldnames=columns) if format == "csv" else None
     if writer is not None:
         writer.writeheader()
     count = 0
-    for version in versions:
-        row = flat_verified(version)
+    for flat, nested in rows:
         if writer is not None:
-            writer.writerow({column: neutralise(value) for column, value in row.items()})
+            writer.writerow({column: neutralise(value) for column, value in flat.items()})
         else:
-            row["citations"] = [c.to_json() for c in version.citations]
-            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+            stream.write(json.dumps(flat | nested, ensure_ascii=False) + "\n")
         count += 1
     return count
 

@@ -4,14 +4,12 @@ the log's own export (`python -m assistant log export --records`)."""
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
 
 from core.settings import Settings
-from governance.export import ExportFormat, neutralise
+from governance.export import ExportFormat, write_rows
 from governance.redact import Redactor
 from records.store import DecisionBook, StoredRecord
 
@@ -28,21 +26,11 @@ def export_decision_records(
     stored: Iterable[StoredRecord], format: ExportFormat, stream: TextIO
 ) -> int:
     """Write the kept (redacted) decision records as CSV or JSON Lines; return how many."""
-    if format not in ("csv", "jsonl"):
-        raise ValueError(f"export format must be csv or jsonl, not {format!r}")
-    writer = csv.DictWriter(stream, fieldnames=RECORD_CSV_COLUMNS) if format == "csv" else None
-    if writer is not None:
-        writer.writeheader()
-    count = 0
-    for item in stored:
-        row = flat_decision_record(item)
-        if writer is not None:
-            writer.writerow({column: neutralise(value) for column, value in row.items()})
-        else:
-            row["clauses"] = [c.to_json() for c in item.record.clauses]
-            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-        count += 1
-    return count
+    rows = (
+        (flat_decision_record(item), {"clauses": [c.to_json() for c in item.record.clauses]})
+        for item in stored
+    )
+    return write_rows(rows, RECORD_CSV_COLUMNS, format, stream)
 
 
 def flat_decision_record(stored: StoredRecord) -> dict[str, Any]:
