@@ -175,11 +175,17 @@ def test_ordinary_policy_text_is_left_alone(redactor: Redactor, text: str) -> No
 
 def test_presidio_adds_what_the_uk_patterns_miss(redactor: Redactor, uk_only: Redactor) -> None:
     assert redactor.engine.startswith("presidio+") and uk_only.engine == "uk"
-    text = "Card 4111 1111 1111 1111, IBAN GB82 WEST 1234 5698 7654 32, tel 01482 39 39 39"
+    text = "Paid with 4111 1111 1111 1111, IBAN GB82 WEST 1234 5698 7654 32, tel 01482 39 39 39"
     assert uk_only.redact(text).text == text
     result = redactor.redact(text)
-    assert result.text == "Card [CARD_NUMBER], IBAN [BANK_ACCOUNT], tel [PHONE]"
+    assert result.text == "Paid with [CARD_NUMBER], IBAN [BANK_ACCOUNT], tel [PHONE]"
     assert result.kinds == ["CARD_NUMBER", "BANK_ACCOUNT", "PHONE"]
+
+
+def test_a_card_number_after_a_card_word_is_taken_luhn_or_not(uk_only: Redactor) -> None:
+    """The rules alone take it after "card"; presidio takes only numbers passing the Luhn check."""
+    assert uk_only.redact("Card 4111 1111 1111 1112 on the letter").text == "Card [CARD_NUMBER] on the letter"
+    assert uk_only.redact("visa ending 4421").text == "visa ending 4421"
 
 
 def test_spans_point_into_the_original(redactor: Redactor) -> None:
