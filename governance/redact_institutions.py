@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from governance.redact_patterns import Span
-from governance.redact_places import _CAP, PUBLIC_BODY_WORDS, _only_a_town
+from governance.redact_places import _CAP, KIN, PUBLIC_BODY_WORDS, _only_a_town
 from governance.redact_words import DAYS_AND_MONTHS, SERVICE_WORDS, STOPWORDS, TITLES
 
 KIND = "SCHOOL_OR_INSTITUTION"
@@ -100,7 +100,7 @@ def _names_one_place(found: str, generic: frozenset[str]) -> bool:
     return bool(words) and not all(w in generic for w in words)
 
 
-def _particular_person(text: str, places: list[Span]) -> bool:
+def particular_person(text: str, places: list[Span]) -> bool:
     """A title, a pronoun or a name outside the places found ("tell Castle Hill" is no name)."""
     from governance.redact_names import name_spans
 
@@ -134,7 +134,7 @@ def hospitals_beside_a_person(text: str) -> Iterator[Span]:
         Span(m.start(1), m.end(1), KIND) for m in HOSPITAL_BEFORE_WARD.finditer(text)
         if _a_place_name(m.group(1))
     ]
-    if found and _particular_person(text, found):
+    if found and particular_person(text, found):
         yield from found
 
 
@@ -164,14 +164,23 @@ def _a_place_name(found: str, allowed: frozenset[str] = frozenset()) -> bool:
     return not _only_a_town(found)
 
 
+# Cues that name a department as well as a stay: "the stroke unit at Hull Royal want training".
+DEPARTMENT_CUES = frozenset(
+    "unit ward icu hdu a&e resus maternity theatre theatres inpatient day respite".split()
+)
+
+
 def cared_for_at(text: str) -> Iterator[Span]:
     for match in CARED_FOR_AT.finditer(text):
         place = Span(match.start(1), match.end(1), KIND)
         anyone = re.search(r"\b(?:a|an|any)\s+(?:in)?patient\s+\w+\s*$", text[: match.start(1)],
                            re.IGNORECASE)
+        department = match.group(0).split()[0].lower() in DEPARTMENT_CUES
         if _a_place_name(match.group(1)) and (
-                anyone is None or _particular_person(text, [place])):
-            yield place  # "a patient at X" only where a particular person is spoken of
+            particular_person(text, [place]) or KIN.search(text)
+            or (anyone is None and not department)
+        ):
+            yield place  # "a patient at X", "the stroke unit at X" only beside a particular person
 
 
 def schools_after_cue(text: str) -> Iterator[Span]:

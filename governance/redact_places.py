@@ -258,9 +258,47 @@ def _high_street(text: str, start: int, words: list[str]) -> frozenset[str]:
     return frozenset()
 
 
+# A street with no number is where someone lives only when the text says so: a home before it
+# ("the house on Hessle Road", "she lives on ..."), an incident or a person right before it ("the
+# fire on Clough Road", "an elderly man on Westbourne Avenue"), or a particular person in the text
+# ("Mrs Hall on Clough Road").
+# "Hessle Road patch", "hydrants on Holderness Road", "based at HQ or Clough Road" name a place.
+HOME_BEFORE = re.compile(
+    r"\b(?:house|(?<!care\s)(?<!nursing\s)(?<!residential\s)homes?|flat|flats|bungalow|maisonette|property|address|lives?|living|lived"
+    r"|moved|staying|stays|family|household|neighbours?|next\s+door|door|resident|tenant|occupier"
+    r"|room|bedsit)\b[^.?!]{0,40}$"
+    r"|\b(?:fire|blaze|incident|shout|job|visit|call-?out|collapse|fall|man|woman|lady|gent|fella"
+    r"|bloke|couple|family|tenant|resident|occupier|someone|somebody|person|people|kids?|child"
+    r"|children|girl|boy|lad|lass)\s+(?:(?:who|that)\s+(?:lives?|lived|is|was|stays?)\s+)?"
+    r"(?:at|on|in|off|from)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# Someone in a case told by who they are to others: "mum at the Co-op", "the child is at ...",
+# "the gent at number 3". Not "the kids" of a school talk or "a resident" in general.
+KIN = re.compile(
+    r"\b(?:mum|mam|dad|nan|nana|gran|granny|grandad|grandma|grandson|granddaughter|husband|wife"
+    r"|son|daughter|brother|sister|stepdad|stepmum|the\s+(?:child|boy|girl|lad|lass|gent"
+    r"|gentleman|lady|old\s+(?:man|lady|woman|fella|boy)|youngest|eldest|baby|toddler|farmer"
+    r"|occupant|householder|homeowner))\b",
+    re.IGNORECASE,
+)
+
+
+def someones(text: str, span: Span) -> bool:
+    """Whether a street named without a number is tied to a person: a home, an incident or a
+    person just before it, or someone in the case (a title, pronoun, name or kin word)."""
+    from governance.redact_institutions import particular_person
+
+    if HOME_BEFORE.search(text, max(0, span.start - 60), span.start):
+        return True
+    return bool(KIN.search(text)) or particular_person(text, [span])
+
+
 def streets(text: str) -> Iterator[Span]:
     for match in STREET_NAME.finditer(text):
         if SERVICE_PREMISES_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            continue
+        if not someones(text, Span(match.start(1), match.end(1), "ADDRESS")):
             continue
         words = match.group(1).split()
         kept = words

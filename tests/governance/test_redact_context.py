@@ -149,3 +149,26 @@ def test_the_services_own_contact_with_a_title_is_kept(tmp_path: Path) -> None:
                     keep=["the DPO, Mrs Jane Corbett"])
     text = "Ask Mrs Jane Corbett; the resident Mrs Corbett smokes"
     assert kept.redact(text).text == "Ask Mrs Jane Corbett; the resident [NAME] smokes"
+
+
+@pytest.mark.parametrize("question", [
+    "Can I forward the MARAC agenda to the station mailbox at Calvert Lane?",
+    "Hessle Road patch has had loads of bin fires since 2019, can I share a heat map with the police?",
+    "Clough Road have asked if we can share training records with the FBU rep. Is that allowed",
+    "Crews took photos of cars blocking the hydrants on Holderness Road to send to the council",
+    "The stroke unit at Hull Royal want us to do fire safety training for their staff",
+])  # fmt: skip
+def test_a_road_or_department_named_with_no_one_there_stays(question: str) -> None:
+    """A station, a patch or a department named by its road or hospital is not where anyone lives
+    or is cared for (tests/data/redaction_dev_clean.jsonl: 9 of 80 changed before, 3 now)."""
+    assert Redactor().redact(question).text == question
+
+
+@pytest.mark.parametrize(("question", "kept_out"), [
+    ("Concern for an elderly man on Westbourne Avenue who wanders at night", "Westbourne Avenue"),
+    ("the house on Hessle Road has bags piled in the hall", "Hessle Road"),
+    ("the fire on Clough Road last night, can I tell the landlord?", "Clough Road"),
+    ("mum works at the Co-op on Holderness Road", "Holderness Road"),
+])  # fmt: skip
+def test_a_road_tied_to_someone_is_still_taken(question: str, kept_out: str) -> None:
+    assert kept_out not in Redactor().redact(question).text
