@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
 
+from eval.stack import free_port
+
 PROJECT = Path(__file__).resolve().parents[2]
 MODEL_ALIAS = "gemma-3-270m"
 # The prompt with five passages and two earlier turns is 1,500-3,000 Gemma tokens; the reply is
@@ -69,12 +71,6 @@ def find_install() -> LlamaInstall:
     if not install.python.exists() or not install.model.is_file():
         raise NotBuilt(f"{status_path} names files that are gone: run scripts/llama_server.sh")
     return install
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
