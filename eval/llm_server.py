@@ -21,7 +21,6 @@ import argparse
 import contextlib
 import json
 import logging
-import math
 import os
 import shlex
 import sys
@@ -39,6 +38,7 @@ from assistant.llm import LLMFailed, Reply, check_citations, echoes
 from core.answer import Answer
 from core.embedding import Embedder, MiniLMEmbedder
 from core.settings import LLMSettings, Settings
+from eval.metrics import percentile
 from eval.questions import GoldQuestion, load_questions
 from eval.run import eval_settings, git_commit, ingest_corpus
 from eval.sets import REPO, find_set
@@ -205,12 +205,10 @@ def spread(values: list[float]) -> dict[str, float] | None:
     """p50, p95 (nearest rank) and the largest; None for no values."""
     if not values:
         return None
-    ordered = sorted(values)
-
-    def rank(p: float) -> float:
-        return round(ordered[max(0, math.ceil(p * len(ordered)) - 1)], 2)
-
-    return {"n": len(ordered), "p50": rank(0.5), "p95": rank(0.95), "max": round(ordered[-1], 2)}
+    return {
+        "n": len(values), "p50": round(percentile(values, 50), 2),
+        "p95": round(percentile(values, 95), 2), "max": round(max(values), 2),
+    }  # fmt: skip
 
 
 def spaced(questions: list[GoldQuestion], limit: int | None) -> list[GoldQuestion]:
