@@ -408,11 +408,13 @@ def decide(
         return "info", None
     actions = actions_of(question)
     obligation = asks_obligation(question)
+    # Each sentence read once; a rule for sharing with a body the question does not name is off
+    # target.
     read = [
-        (replace(stance(s), sentence=s), r) for s, r in deciding
-        if stance(s).force != "none" and _on_target(s, question, actions, obligation)
-        and not elsewhere_to(s, question)
-    ]  # fmt: skip  # a rule for sharing with a body the question does not name is off target
+        (read_as, r) for s, r in deciding
+        if (read_as := replace(stance(s), sentence=s)).force != "none"
+        and _on_target(s, question, actions, obligation) and not elsewhere_to(s, question)
+    ]  # fmt: skip
     if not read:
         return "depends", None
     best, relevance = read[0]
