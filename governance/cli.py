@@ -10,6 +10,7 @@ from pathlib import Path
 from core.cli import data_dir_option
 from core.settings import Settings
 from governance.chain import VerifyResult
+from governance.export import write_out
 from governance.log import AnchorError, AnswerFilters, AnswerLog, LogError, PurgeRefused
 
 
@@ -116,11 +117,7 @@ def _export(log: AnswerLog, args: argparse.Namespace, settings: Settings) -> int
     if args.verified:
         return _export_verified(args, settings)
     rows = log.answers(AnswerFilters(start=args.since, end=args.until, limit=None))
-    if args.out is None:
-        count = log.export(rows, args.format, sys.stdout)
-    else:
-        with args.out.open("w", encoding="utf-8", newline="") as stream:
-            count = log.export(rows, args.format, stream)
+    count = write_out(args.out, lambda stream: log.export(rows, args.format, stream))
     print(f"exported {count} answers", file=sys.stderr)
     return 0
 
@@ -132,11 +129,7 @@ def _export_verified(args: argparse.Namespace, settings: Settings) -> int:
 
     bank = VerifiedBank.open(settings)
     try:
-        if args.out is None:
-            count = export_verified(bank.versions(), args.format, sys.stdout)
-        else:
-            with args.out.open("w", encoding="utf-8", newline="") as stream:
-                count = export_verified(bank.versions(), args.format, stream)
+        count = write_out(args.out, lambda out: export_verified(bank.versions(), args.format, out))
     finally:
         bank.close()
     print(f"exported {count} verified answer versions", file=sys.stderr)

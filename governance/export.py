@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
@@ -140,6 +141,15 @@ def export_verified(
         (flat_verified(v), {"citations": [c.to_json() for c in v.citations]}) for v in versions
     )
     return write_rows(rows, VERIFIED_CSV_COLUMNS, format, stream)
+
+
+def write_out(out: Path | None, write: Callable[[TextIO], int]) -> int:
+    """Run `write` on standard output, or on `out` opened for text with CSV's own line endings;
+    return what it returns (how many were written)."""
+    if out is None:
+        return write(sys.stdout)
+    with out.open("w", encoding="utf-8", newline="") as stream:
+        return write(stream)
 
 
 def write_rows(

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from core.settings import Settings
-from governance.export import ExportFormat, write_rows
+from governance.export import ExportFormat, write_out, write_rows
 from governance.redact import Redactor
 from records.store import DecisionBook, StoredRecord
 
@@ -55,10 +55,6 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
     """`log export --records`: the decision records of the period, to a file or stdout."""
     with DecisionBook.open(settings, Redactor.from_settings(settings)) as book:
         stored = book.records(args.since, args.until)
-    if args.out is None:
-        count = export_decision_records(stored, args.format, sys.stdout)
-    else:
-        with args.out.open("w", encoding="utf-8", newline="") as stream:
-            count = export_decision_records(stored, args.format, stream)
+    count = write_out(args.out, lambda stream: export_decision_records(stored, args.format, stream))
     print(f"exported {count} decision records", file=sys.stderr)
     return 0
