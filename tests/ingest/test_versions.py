@@ -167,6 +167,11 @@ def test_files_without_an_id_get_one_from_their_name_kept_across_edits(
     assert [v.ended for v in registry(settings).versions("police-isa")] == ["", "replaced"]
 
 
+def power_cut(*args: object, **kwargs: object) -> None:
+    """Stands in for a step of the write: the process stops there."""
+    raise RuntimeError("power cut")
+
+
 def test_a_write_that_fails_part_way_leaves_the_old_version_and_the_next_run_finishes(
     settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -174,11 +179,8 @@ def test_a_write_that_fails_part_way_leaves_the_old_version_and_the_next_run_fin
     ingest(settings, corpus)
     uploads = upload_v13(tmp_path, "police-isa-1.3.md")
 
-    def crash(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("power cut")
-
     with monkeypatch.context() as patched:
-        patched.setattr(Registry, "save", crash)
+        patched.setattr(Registry, "save", power_cut)
         with pytest.raises(RuntimeError):
             ingest(settings, uploads)
     assert current(settings)[1:] == ("police-isa.md", "1.2")  # the registry did not change
@@ -205,11 +207,8 @@ def test_a_crash_after_the_registry_is_written_is_finished_by_the_next_run(
     ingest(settings, corpus)
     uploads = upload_v13(tmp_path, "police-isa-1.3.md")
 
-    def crash(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("power cut")
-
     with monkeypatch.context() as patched:
-        patched.setattr(Ingester, "_note_shared", crash)
+        patched.setattr(Ingester, "_note_shared", power_cut)
         with pytest.raises(RuntimeError):
             ingest(settings, uploads)
     assert registry(settings).document("police-isa-1.3.md").meta_hash == ""  # type: ignore[union-attr]
