@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 
+from core.database import postgres_engine
 from core.migrations import apply_migrations
 
 # pg_advisory_xact_lock key for the accounts' writers: any constant unique within the database
@@ -106,9 +107,7 @@ def _engine(url: str) -> Engine:
             f"SHARECHECK_ACCOUNTS_URL must be a PostgreSQL URL, not {parsed.drivername!r}; "
             "leave it unset to keep the accounts in users.sqlite"
         )
-    if parsed.drivername == "postgresql":  # psycopg (3) is the driver we ship, not psycopg2
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_pre_ping=True)
+    return postgres_engine(parsed)
 
 
 def _read(conn: Connection, statement: str, parameters: Sequence[Any]) -> Rows:

@@ -13,11 +13,21 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import URL, Engine, create_engine
+
 from core.migrations import adopt_user_version, apply_migrations
 
 # How long a writer waits for another writer before giving up. Writes take milliseconds, so 30 s
 # only runs out when something holds the database far longer than any write ever should.
 BUSY_TIMEOUT_S = 30.0
+
+
+def postgres_engine(url: URL) -> Engine:
+    """An engine for a PostgreSQL URL through psycopg 3, the driver we ship ("postgresql://" alone
+    would ask SQLAlchemy for psycopg2), checking pooled connections before use."""
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return create_engine(url, pool_pre_ping=True)
 
 
 def connect_sqlite(path: Path) -> sqlite3.Connection:

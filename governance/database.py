@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
-from core.database import BUSY_TIMEOUT_S
+from core.database import BUSY_TIMEOUT_S, postgres_engine
 
 # Key for pg_advisory_xact_lock: any constant unique to this log within the database.
 PG_CHAIN_LOCK_KEY = 0x5368617265  # "Share"
@@ -24,10 +24,8 @@ PG_CHAIN_LOCK_KEY = 0x5368617265  # "Share"
 def create_log_engine(url: str) -> Engine:
     """An engine for `url`, with SQLite set up for concurrent writers (WAL, busy timeout)."""
     parsed = make_url(url)
-    if parsed.drivername == "postgresql":  # psycopg (3) is the driver we ship, not psycopg2
-        parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        return postgres_engine(parsed)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
