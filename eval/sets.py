@@ -53,6 +53,9 @@ SETS: tuple[GoldSet, ...] = (
     GoldSet("frontline-blind-4", SHARED_CORPUS, GOLD / "frontline-blind-4.jsonl",
             "shared-corpus-frontline-blind-4",
             "fourth blind frontline set (2026-12-01), kept for the final measure only"),
+    GoldSet("frontline-blind-5", SHARED_CORPUS, GOLD / "frontline-blind-5.jsonl",
+            "shared-corpus-frontline-blind-5",
+            "fifth blind frontline set (2026-12-01, session 7), written by a helper from the documents only"),
 )  # fmt: skip
 
 
