@@ -31,6 +31,15 @@ GENERIC_HOSPITAL_WORDS = frozenset(
 NAMED_WARD = re.compile(
     rf"\b((?i:ward)\s+\d{{1,3}}[A-Za-z]?|(?:{_CAP}\s+){{1,2}}Ward)\b(?!['’]?s?\s*\d)"
 )
+# "Ward 9 at Hull Royal", "ward 40 at HRI", "Jubilee ward at Westwood": a ward and its hospital
+# are one place.
+HOSPITAL_AFTER_WARD = re.compile(
+    r"\s+(?:at|in)\s+(?:the\s+)?((?:[A-Z][A-Za-z'’]*)(?:\s+[A-Z][A-Za-z'’]*){0,3})"
+    r"(?:\s+(?i:hospital|infirmary))?(?![\w'’-])"
+)
+NAMED_WARD_LOWER = re.compile(rf"\b((?:{_CAP}\s+){{1,2}}ward)(?=\s+(?:at|in)\s+[A-Z])")
+# "taken to Grimsby hospital": a town's hospital written in lower case.
+LOWER_HOSPITAL = re.compile(rf"\b((?:{_CAP}\s+){{1,3}}(?:hospital|infirmary|hospice))\b")
 # "in Hull Royal on ward 70": the place a person is, said by the ward or unit after it.
 HOSPITAL_BEFORE_WARD = re.compile(
     rf"\b(?:in|at)\s+(?:the\s+)?({_CAP}(?:\s+{_CAP}){{0,2}})\s+on\s+(?:the\s+)?"
@@ -56,8 +65,8 @@ GENERIC_PRONOUNS = re.compile(
 # Hill": where a person is cared for, said by the care, with or without the word "Hospital".
 CARED_FOR_AT = re.compile(
     r"\b(?:(?i:unit|ward|icu|hdu|a\s?&\s?e|a\s+and\s+e|intensive\s+care|resus|maternity"
-    rf"|theatres?|inpatient|patient|day\s+centre|respite|ward\s+\d{{1,3}}[a-z]?|{_CAP}\s+ward)\s+(?:at|in)"
-    r"|(?i:admitted|transferred|taken)\s+(?:to|into)|(?i:discharged)\s+from)\s+(?:the\s+)?"
+    rf"|theatres?|inpatient|patient|day\s+centre|respite|ward\s+\d{{1,3}}[a-z]?|{_CAP}\s+ward)\s+(?i:at|in)"
+    r"|(?i:admitted|transferred|taken)\s+(?:to|into)|(?i:discharged)\s+from)\s+(?i:the\s+)?"
     rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})(?![\w'’-])"
 )
 # "goes to Malet Lambert", "started at Kelvin Hall", "in year 9 at Hymers": a school named by
@@ -89,7 +98,9 @@ LOWER_INSTITUTION = re.compile(
     r"\b(?:at|to|attends|attending|from|into)\s+(?:the\s+)?"
     r"((?:st\s+)?(?:[a-z][a-z'’-]{2,}\s+){1,2}(?:primary(?:\s+school)?|academy|school|college"
     r"|nursery|infants|juniors|surgery|medical\s+centre|health\s+centre|group\s+practice"
-    r"|medical\s+practice|care\s+home|nursing\s+home|residential\s+home))\b"
+    r"|medical\s+practice|care\s+home|nursing\s+home|residential\s+home|sixth\s+form|6th\s+form"
+    r"|uni|day\s+centre|supported\s+living|sheltered\s+housing|hostel)"
+    r"(?:\s+(?:north|south|east|west))?)\b"
 )
 # "The Avenues Medical Centre": a capital "The" is part of the name.
 THE_BEFORE = re.compile(r"(?:The|THE)\s+$")
@@ -118,6 +129,34 @@ def particular_person(text: str, places: list[Span]) -> bool:
     )
 
 
+# "the lad", "the resident", "YP": a particular person spoken of by what they are.
+DEFINITE_PERSON = re.compile(
+    r"\b(?i:the\s+(?:lad|lass|boy|girl|kid|child|pupil|student|resident|patient|man|woman|lady"
+    r"|bloke|chap|fella|gentleman|tenant|occupier|teenager|toddler|baby|young\s+person|driver"
+    r"|caller|victim))\b|\bYP\b|[,(]\s*\d{1,2}\s*[,)]"
+    r"|\b(?i:resident|patient|tenant|occupier|pupil|student|client)\s+(?i:is|was|has|keeps|said)\b"
+    r"|\b(?i:a|an)\s+(?i:child|boy|girl|lad|lass|pupil|resident|patient|woman|man|lady)\s+who\s+"
+    r"(?i:said|told|has|had|is|was|keeps|lives)\b"
+    r"|\b(?i:goes\s+to|attends|attending|lives\s+(?:at|in)|living\s+(?:at|in)|stays\s+at"
+    r"|staying\s+at|moved\s+into|residential\s+at|registered\s+(?:at|with)|resident\s+(?:of|at))\b"
+)
+# "HMP Hull", "HMYOI Wetherby": a prison someone is in.
+PRISON = re.compile(rf"\b((?:HMP|HMYOI|HMP\s*&\s*YOI)\s+{_CAP}(?:\s+{_CAP})?)\b")
+
+
+def about_someone(text: str, places: list[Span]) -> bool:
+    """The text speaks of a particular person, so a named school, home or prison in it says where
+    that person is; in a question about a policy or an organisation it is no one's data."""
+    return bool(particular_person(text, places) or KIN.search(text)
+                or DEFINITE_PERSON.search(text))
+
+
+def prisons(text: str) -> Iterator[Span]:
+    found = [Span(m.start(1), m.end(1), KIND) for m in PRISON.finditer(text)]
+    if found and about_someone(text, found):
+        yield from found
+
+
 def hospitals_beside_a_person(text: str) -> Iterator[Span]:
     """Named hospitals and wards, when the text speaks of a particular person."""
     found = [
@@ -131,11 +170,30 @@ def hospitals_beside_a_person(text: str) -> Iterator[Span]:
             and not _a_persons_name(text, m.start(1), m.group(1)))
     ]
     found += [
+        Span(m.start(1), m.end(1), KIND) for m in NAMED_WARD_LOWER.finditer(text)
+        if _names_one_place(m.group(1), GENERIC_HOSPITAL_WORDS | SERVICE_WORDS)
+    ]
+    found += [
         Span(m.start(1), m.end(1), KIND) for m in HOSPITAL_BEFORE_WARD.finditer(text)
         if _a_place_name(m.group(1))
     ]
+    found += [
+        Span(m.start(1), m.end(1), KIND) for m in LOWER_HOSPITAL.finditer(text)
+        if _names_one_place(m.group(1), GENERIC_HOSPITAL_WORDS)
+        and m.group(1).split()[0].lower() not in STOPWORDS | TITLES
+    ]
     if found and particular_person(text, found):
-        yield from found
+        yield from (_with_hospital(text, span) for span in found)
+
+
+def _with_hospital(text: str, span: Span) -> Span:
+    """A ward widened over the hospital named after it: "Ward 9 at Hull Royal"."""
+    if not re.search(r"(?i:ward)(?:\s+\d{1,3}[A-Za-z]?)?$", text[span.start : span.end]):
+        return span
+    match = HOSPITAL_AFTER_WARD.match(text, span.end)
+    if match is None or set(match.group(1).lower().split()) & (DAYS_AND_MONTHS | STOPWORDS):
+        return span
+    return Span(span.start, match.end(), span.kind)
 
 
 # "Mrs A Ward", "Stephen Ward": Ward as a surname, after a title, an initial or a first name.
@@ -180,7 +238,16 @@ def cared_for_at(text: str) -> Iterator[Span]:
             particular_person(text, [place]) or KIN.search(text)
             or (anyone is None and not department)
         ):
-            yield place  # "a patient at X", "the stroke unit at X" only beside a particular person
+            # "the burns unit at Pinderfields": the unit is part of where the person is
+            yield _with_department(text, match.start(), place) if department else place
+
+
+def _with_department(text: str, cue_start: int, place: Span) -> Span:
+    """ "the burns unit at Pinderfields": the unit (and the word naming it) is part of the place."""
+    before = re.search(r"\b([A-Za-z]+)\s+$", text[:cue_start])
+    if before and before.group(1).lower() not in STOPWORDS:
+        return Span(before.start(), place.end, KIND)
+    return Span(cue_start, place.end, KIND)
 
 
 def schools_after_cue(text: str) -> Iterator[Span]:
@@ -205,8 +272,9 @@ def lower_case_institutions(text: str) -> Iterator[Span]:
     for match in LOWER_INSTITUTION.finditer(text):
         name = match.group(1)
         first = name.split()[1] if name.startswith("st ") else name.split()[0]
-        if first not in STOPWORDS and fold(first) not in common:
-            yield Span(match.start(1), match.end(1), KIND)
+        place = Span(match.start(1), match.end(1), KIND)
+        if first not in STOPWORDS and fold(first) not in common and about_someone(text, [place]):
+            yield place
 
 
 def with_the(text: str, span: Span) -> Span:
@@ -217,5 +285,5 @@ def with_the(text: str, span: Span) -> Span:
 def institution_spans(text: str) -> Iterator[Span]:
     """Institutions found from the person beside them, overlapping or not."""
     for finder in (hospitals_beside_a_person, cared_for_at, schools_after_cue, gp_practices,
-                   lower_case_institutions):
+                   lower_case_institutions, prisons):
         yield from finder(text)

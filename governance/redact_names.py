@@ -52,14 +52,19 @@ NAME_CUE = re.compile(
     r"|(?:spoke|speak|speaking|spoken|talked|talk|talking|chatted|chatting)\s+(?:to|with)"
     r"|names?\s*[:=-]|(?:eldest|youngest|oldest|middle\s+one|other\s+one|son|daughter|husband"
     r"|wife|partner|boyfriend|girlfriend|brother|sister|carer|neighbour|mum|dad|grandson"
-    r"|granddaughter|nephew|niece|lodger|tenant|occupier)\s+(?:is|was|'s))[\s\"'“‘]*$",
+    r"|granddaughter|nephew|niece|lodger|tenant|occupier|driver|caller|witness|resident|patient"
+    r"|victim|occupant|owner|householder|homeowner|landlord|landlady|client|passenger|rider"
+    r"|cyclist|pedestrian)\s+(?:is|was|'s))[\s\"'“‘]*$",
     re.IGNORECASE,
 )
+# "name is", "name:": a whole name follows, so a lower-case surname is taken even when it is also
+# a word ("ian tuck").
+FULL_NAME_CUE = re.compile(r"\bname(?:\s+(?:is|was)|'s|\s*[:=-])[\s\"'“‘]*$", re.IGNORECASE)
 # Cues after which only a capitalised word is taken: "name Morag Fraser" in a list of details, "a
 # letter addressed to J Bloggs" ("name and address", "addressed to the council" stay).
 CAPITAL_NAME_CUE = re.compile(
     r"\b(?:name|full\s+name|addressed\s+to|in\s+the\s+name\s+of|letters?\s+for|post\s+for)"
-    r"\s*$",
+    r"[\s\"'“‘]*$",
     re.IGNORECASE,
 )
 # "Ellie-Mai, she's 7", "Tyler, he is 14": an age said with a pronoun after the name.
@@ -288,8 +293,7 @@ class NameFinder:
             if nxt is None:
                 break
             if lower_case:
-                surname = nxt.lower_case and fold(nxt.text) in self.names.last
-                if not surname or not self._plain(nxt):
+                if not (self._plain(nxt) and self._lower_surname(nxt)):
                     break
             elif len(nxt.text) < 2 or not (
                 self._name_like(nxt) or self._surname_too(nxt, service_ok=service_ok)
@@ -299,6 +303,22 @@ class NameFinder:
                 break  # "Unique Property Reference"
             last += 1
         return last
+
+    def _lower_surname(self, word: Word) -> bool:
+        """ "jacob mensah", "anita kovacs": after a first name in lower case, a known surname or
+        a word that is no everyday English word or place."""
+        folded = fold(word.text)
+        if not word.lower_case or word.lower in _TITLES_AND_RELATIONS | STREET_AND_PLACE_WORDS:
+            return False
+        return folded in self.names.last or (
+            len(word.text) > 2 and not self._common_form(folded)
+            and folded not in self.names.places)
+
+    def _common_form(self, folded: str) -> bool:
+        """An everyday word or one of its forms: "attends", "moved", "living"."""
+        stems = [folded] + [folded[: -len(end)] for end in ("s", "es", "ed", "d", "ing")
+                            if folded.endswith(end) and len(folded) - len(end) > 2]
+        return any(stem in self.names.common or stem + "e" in self.names.common for stem in stems)
 
     def _name_at(self, i: int, *, lower_ok: bool) -> tuple[int, int] | None:
         if i >= len(self.words) or self._after_saint(i):
@@ -388,15 +408,31 @@ class NameFinder:
         loose_cue = before.rstrip().lower().endswith(("called", "named"))
         if word.lower_case and self._is_first_name(word) is not False and loose_cue:
             return None  # "called back", "named after"; but "spoke to gemma"
-        found = self._name_at(i, lower_ok=True)
-        if found is None:
-            return None
+        found = self._name_at(i, lower_ok=True) or self._unknown_name_at(i, word)
+        if found is None or (word.lower in LABEL_WORDS and NUMBER_AFTER.match(self.text, word.end)):
+            return None  # "talk to Year 8", "spoke to Ward 7": a label with its number
         town = fold(word.text) in self.names.places and self._is_first_name(word) is None
         if town and found[1] == i:
             return None  # "spoke to Hull Women's Aid": a town, then what is there
         # "called Humberside Police": a service, not a person.
         nxt = self._adjacent(found[1])
-        return None if nxt is not None and nxt.lower in ORG_WORDS else found
+        if nxt is not None and nxt.lower in ORG_WORDS:
+            return None
+        if FULL_NAME_CUE.search(before) and found[0] == found[1] and word.lower_case and (
+                nxt is not None and nxt.lower_case and self._plain(nxt) and len(nxt.text) > 2):
+            return (i, i + 1)  # "name is ian tuck": a name asked for is given whole
+        return found
+
+    def _unknown_name_at(self, i: int, word: Word) -> tuple[int, int] | None:
+        """ "driver was aleksandra nowak": after a cue that a name follows, a lower-case word the
+        lists do not know and that is no everyday word, then perhaps its surname."""
+        if not (word.lower_case and self._plain(word) and self._lower_surname(word)):
+            return None
+        if fold(word.text) in self.names.last and fold(word.text) in self.names.common:
+            return None
+        nxt = self._adjacent(i)
+        last = i + 1 if nxt is not None and self._plain(nxt) and self._lower_surname(nxt) else i
+        return (i, last)
 
     def _after_relation(self, i: int, word: Word) -> tuple[int, int] | None:
         if i == 0:
@@ -417,6 +453,9 @@ class NameFinder:
             if not wanted and before.lower in RELATIONS and self._plain(word):
                 return self._aged_unknown_name(i, word)
             return self._name_at(i, lower_ok=True) if wanted else None
+        if before.lower in RELATIONS and self._is_first_name(word) is not None and (
+                not word.sentence_start and word.lower not in STOPWORDS):
+            return (i, self._extend(i))  # "his partner Autumn said": a first name, whatever else
         if before.lower in PERSON_VERBS and before.lower not in ("told", "tell", "asked", "ask"):
             if self._is_first_name(word) is None and fold(word.text) not in self.names.last:
                 return None
@@ -432,12 +471,14 @@ class NameFinder:
     def _before_age(self, i: int, word: Word) -> tuple[int, int] | None:
         if not word.capitalised or not self._name_like(word):
             return None
-        if self._after_place(i) or fold(word.text) in self.names.places:
+        known = self._is_first_name(word) is not None
+        if self._after_place(i) or (fold(word.text) in self.names.places and not known):
             return None
         last = self._extend(i)
         end = self.words[last].end
-        if not (AGE_AFTER.match(self.text, end) or AGE_WITH_PRONOUN.match(self.text, end)):
-            return None
+        if not (AGE_AFTER.match(self.text, end) or AGE_WITH_PRONOUN.match(self.text, end)
+                or (known and IS_AGE.match(self.text, end))):
+            return None  # "Jayden, 9,", "Ellie-Mai, she's 7", "Hope is 15"
         return (i, last)
 
     def _possessive(self, i: int, word: Word) -> tuple[int, int] | None:
@@ -463,11 +504,15 @@ class NameFinder:
 
     def _known_first_name(self, i: int, word: Word) -> tuple[int, int] | None:
         also_word = self._is_first_name(word)
-        if also_word is None or self._after_saint(i) or not self._plain(word):
+        if also_word is None or self._after_saint(i):
+            return None
+        if not self._plain(word) and not (word.capitalised and self._dated_first_name(i)):
             return None
         if not word.capitalised:
             if not word.lower_case or len(word.text) < 3 or self._after_place(i):
                 return None
+            if word.lower in _TITLES_AND_RELATIONS:
+                return None  # "her son attends": a relation, not "Son"
             found = self._name_at(i, lower_ok=True)
             alone = found is not None and found[1] == i
             if alone and (also_word or len(word.text) < MIN_LOWERCASE_NAME):
@@ -597,6 +642,43 @@ def listed_children(text: str, names: Gazetteer) -> Iterator[Span]:
             yield from (span for span, _ in found)
 
 
+# "Woman at the drop-in, Gosia, gave her phone": a name set between commas after the person it is.
+APPOSITIVE = re.compile(
+    r"\b(?i:woman|man|lady|gentleman|bloke|chap|fella|lad|lass|girl|boy|guy|resident|tenant"
+    r"|neighbour|caller|driver|witness|patient|occupier|occupant|owner|householder|carer|mum|dad"
+    r"|mother|father|son|daughter|husband|wife|partner|client|student|pupil|apprentice|lodger)"
+    r"\b[^.,;:!?\n]{0,30}?,\s+([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?:\s+[A-Z][a-z'’]+"
+    r"(?:-[A-Z][a-z'’]+)?)?)\s*[,()]"
+)
+# "bob from the council's ASB team", "a call from Jan at Westfield care home": a first name said
+# with where the person works, at the start of a sentence or after "from", "by", "to", "with".
+NAME_AT_ORGANISATION = re.compile(
+    r"(?:^|[.!?]\s+|\b(?:from|by|to|with)\s+)([A-Za-z][a-z]+)\s+(?:from|at)\s+(?:the\s+)?"
+    r"(?:[A-Z]|(?:council|police|housing|social|ss|nhs|asb)\b)",
+)
+MODALS = frozenset("will may can must shall might".split())
+# Words that label a thing by the number after them: "Year 8", "Ward 7", "Bay 3".
+LABEL_WORDS = frozenset(
+    "year yr ward bay room bed flat unit block section form class group level stage step".split()
+)
+
+
+def appositive_names(text: str, names: Gazetteer) -> Iterator[Span]:
+    for match in APPOSITIVE.finditer(text):
+        found = match.group(1).split()
+        if all(_could_be_a_name(POSSESSIVE.sub("", w), names) for w in found) and not any(
+                fold(w) in names.places or w.lower() in ORG_WORDS for w in found):
+            yield Span(match.start(1), match.end(1), "NAME")
+
+
+def names_at_organisations(text: str, names: Gazetteer) -> Iterator[Span]:
+    for match in NAME_AT_ORGANISATION.finditer(text):
+        word = match.group(1)
+        lower = word.lower()
+        if fold(word) in names.first and lower not in STOPWORDS | MODALS | _TITLES_AND_RELATIONS:
+            yield Span(match.start(1), match.end(1), "NAME")
+
+
 def name_spans(text: str) -> Iterator[Span]:
     """Every NAME span the rules find in `text`, overlapping or not."""
     names = gazetteer()
@@ -607,16 +689,21 @@ def name_spans(text: str) -> Iterator[Span]:
     yield from initialled_names(text, names)
     yield from listed_children(text, names)
     yield from families_by_surname(text, names)
+    yield from appositive_names(text, names)
+    yield from names_at_organisations(text, names)
 
 
 # The title before a name belongs to the name: "Mrs Ellison" is one span, and so is "mr and mrs
 # singh". Rank titles count only with a capital ("Sgt Iqbal", not "the nurse Precious").
 _TITLE_WORD = (
     r"(?:(?i:mr|mrs|ms|miss|mx|dr|prof|master)|Sir|Dame|Lord|Lady|Cllr|Councillor|PCSO|PC|DC|DS|DI"
-    r"|DCI|Sgt|Sergeant|Inspector|Constable|Rev|Revd|Reverend|Father|Sister|Nurse)\.?"
+    r"|DCI|Sgt|Sergeant|Inspector|Constable|Rev|Revd|Reverend|Father|Sister|Nurse"
+    r"|Pani|Herr|Frau|Madame|Mme|Monsieur|Signora|Signor|Señora|Señor|Senhora|Senhor|Sheikh)\.?"
 )
+# A quote may open just before the title ("'Mrs J Cartwright, 07700...'"); an apostrophe inside
+# a word may not.
 TITLES_BEFORE = re.compile(
-    rf"(?<![\w'’-]){_TITLE_WORD}\s+(?:(?i:and|&)\s+{_TITLE_WORD}\s+)?$"
+    rf"(?<![\w-])(?<!\w['’]){_TITLE_WORD}\s+(?:(?i:and|&)\s+{_TITLE_WORD}\s+)?$"
 )
 
 

@@ -86,8 +86,9 @@ DATE = (
 # A date at most a few words after "born", "DOB", "date of birth", "birthday": "date of birth,
 # 14/02/1952", "DOB on the form is 1 Jan 1949". Words in between may not be digits or end a clause.
 DOB_AFTER_CUE = re.compile(
-    r"(?:\b(?:born|d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s?date|birthday)"
-    r"(?:[\s,:;=()'\"-]+|\s+(?:[a-z']+\s+){0,4}?)|\bb\.\s?)(?:the\s+)?(" + DATE + r")",
+    r"(?:\b(?:born|d\.?\s?o\.?\s?b\.?|date[\s-]+of[\s-]+birth|birth\s?date|birthday)"
+    r"(?:[\s,:;=()'\"-]+|\s+(?:[a-z']+\s+){0,4}?)|\bb\.\s?)(?:the\s+)?(" + DATE
+    + rf"|\d{{6}}(?!\d)|\d{{8}}(?!\d)|{_MONTH}\.?\s+'?\d{{2}}(?!\d))",
     re.IGNORECASE,
 )
 # "born in 1941", "DOB 1948", "born in '48".
@@ -161,8 +162,16 @@ def ni_numbers(text: str) -> Iterator[Span]:
     yield from groups(NI_AFTER_CUE, "NI_NUMBER", text, 1)
 
 
+def _one_case(plate: str) -> bool:
+    """ "YK19 ABC" or "yk19abc", not "DN31 for": a plate is typed in one case throughout."""
+    letters = [c for c in plate if c.isalpha()]
+    return all(c.isupper() for c in letters) or all(c.islower() for c in letters)
+
+
 def vehicle_registrations(text: str) -> Iterator[Span]:
-    yield from groups(VEHICLE_REG, "VEHICLE_REG", text)
+    for span in groups(VEHICLE_REG, "VEHICLE_REG", text):
+        if _one_case(text[span.start : span.end]):
+            yield span
     for match in VEHICLE_CUE.finditer(text):
         plate = match.group(1)
         has_both = any(c.isdigit() for c in plate) and any(c.isalpha() for c in plate)
@@ -171,12 +180,12 @@ def vehicle_registrations(text: str) -> Iterator[Span]:
 
 
 # UK bank details: a sort code (three pairs of digits) and an account number (eight digits), each
-# taken only right after a word that says what it is ("sort code 20-45-77", "account no. 41236698",
+# taken only right after a word that says what it is ("sort code 20-45-77", "sort 09-01-29", "account no. 41236698",
 # "bank details: 30 94 57 00871243"), so a date or a reference number stays.
 SORT_CODE = re.compile(r"(?<![\d-])(\d{2}([- ]?)\d{2}\2\d{2})(?![\d-])")
 ACCOUNT_NUMBER = re.compile(r"(?<![\d-])(\d{8})(?![\d-])")
 BANK_CUE = re.compile(
-    r"(?:sort\s*code|s/c|account|acc|acct|a/c|bank\s+details|bank\s+account)"
+    r"(?:sort(?:\s*code)?|s/c|account|acc|acct|a/c|bank\s+details|bank\s+account)"
     r"(?:\s*(?:is|was|no\.?|number|num|details|code|[:#.,-]))*\s*$",
     re.IGNORECASE,
 )
@@ -210,6 +219,17 @@ CARD_AFTER_CUE = re.compile(
 )
 
 
+# "read out 5412 7534 9821 0046 exp 09/27": sixteen digits in four fours is a card's own layout.
+CARD_LAYOUT = re.compile(r"(?<![\d-])(\d{4}([ -])\d{4}\2\d{4}\2\d{4})(?![\d-])")
+# "Old one 40-47-84 / 71203345": a sort code and an account number written as a pair.
+SORT_THEN_ACCOUNT = re.compile(r"(?<![\d-])(\d{2}-\d{2}-\d{2})\s*[/,]\s*(\d{8})(?![\d-])")
+# "account 41-23-45-67": an account number written in pairs after its cue.
+ACCOUNT_IN_PAIRS = re.compile(
+    r"\b(?:account|acc|acct|a/c)(?:\s*(?:no\.?|number|num|[:#.]))*\s*(\d{2}-\d{2}-\d{2}-\d{2})(?![\d-])",
+    re.IGNORECASE,
+)
+
+
 def fixed_shape_spans(text: str) -> Iterator[Span]:
     """Every span of a fixed-shape kind, overlapping or not."""
     yield from groups(EMAIL, "EMAIL", text)
@@ -220,7 +240,11 @@ def fixed_shape_spans(text: str) -> Iterator[Span]:
     yield from dates_of_birth(text)
     yield from vehicle_registrations(text)
     yield from bank_details(text)
+    yield from groups(SORT_THEN_ACCOUNT, "BANK_ACCOUNT", text, 1)
+    yield from groups(SORT_THEN_ACCOUNT, "BANK_ACCOUNT", text, 2)
+    yield from groups(ACCOUNT_IN_PAIRS, "BANK_ACCOUNT", text, 1)
     yield from groups(CARD_AFTER_CUE, "CARD_NUMBER", text, 1)
+    yield from groups(CARD_LAYOUT, "CARD_NUMBER", text, 1)
 
 
 # A public body's role mailbox ("informationgovernance@...gov.uk", "safeguarding.referrals@...nhs.net")

@@ -179,17 +179,21 @@ _INSTITUTION_HEAD = (
     r"(?:School|Academy|College|Primary|Infants|Juniors|Nursery|Pre-?[Ss]chool|Playgroup"
     r"|Children's\s+Centre|Care\s+Home|Nursing\s+Home|Residential\s+Home|Rest\s+Home"
     r"|Care\s+Centre|Day\s+Centre|Surgery|Medical\s+Centre|Health\s+Centre|Medical\s+Practice"
-    r"|Group\s+Practice|Practice|Hostel|UTC)(?:\s+(?:North|South|East|West))?"
+    r"|Group\s+Practice|Practice|Hostel|UTC|Sixth\s+Form(?:\s+College)?|6th\s+Form|University"
+    r"|Uni|Institute|PRU|Supported\s+Living|Sheltered\s+Housing|Children['’]s\s+Home|Refuge)"
+    r"(?:\s+for\s+(?:Girls|Boys))?(?:\s+(?:North|South|East|West))?"
 )
 # The same place words in lower case, after a capitalised name: "Busy Bees nursery".
 _LOWER_HEAD = (
     r"(?:(?:primary|junior|infant|secondary|high|grammar|community|special|nursery)\s+)*"
     r"(?:school|academy|college|primary|nursery|pre-?school|playgroup|care\s+home"
-    r"|nursing\s+home|residential\s+home|surgery|medical\s+centre|health\s+centre)"
+    r"|nursing\s+home|residential\s+home|surgery|medical\s+centre|health\s+centre|sixth\s+form"
+    r"|6th\s+form|uni|university|institute|day\s+centre|supported\s+living|sheltered\s+housing"
+    r"|children['’]s\s+home|hostel|refuge)(?:\s+(?:north|south|east|west))?"
 )
 # "Greatfield Primary School", "St Mary's Catholic Primary", "Oakwood Care Home".
 INSTITUTION = re.compile(
-    rf"\b((?:(?:St\.?|Saint)\s+)?(?:{_CAP}\s+(?:(?:and|on|upon|in|the)\s+)?){{1,4}}"
+    rf"\b((?:(?:St\.?|Saint)\s+)?(?:{_CAP}\s+(?:(?:and|on|upon|in|the|of)\s+)?){{1,4}}"
     + rf"(?:{_INSTITUTION_HEAD}|{_LOWER_HEAD}))(?![\w-])"
 )
 # A workplace after "works at" is kept unless it is one of the public services themselves.
@@ -318,6 +322,25 @@ def house_names(text: str) -> Iterator[Span]:
 
 
 def institutions(text: str) -> Iterator[Span]:
+    yield from named_institutions(text)
+    for match in PLACE_AFTER_CUE.finditer(text):
+        group = 1 if match.group(1) else 2
+        if _clean_words(match.group(group), NOT_WORKPLACE_NAMES, skip_last=0):
+            yield Span(match.start(group), match.end(group), "SCHOOL_OR_INSTITUTION")
+    yield from organisations_after_cue(text)
+
+
+def named_institutions(text: str) -> Iterator[Span]:
+    """Schools, homes and practices named by what they are, when the text speaks of someone: in a
+    question about a policy or an organisation ("a talk at Wolds Academy") they are no one's data."""
+    from governance.redact_institutions import about_someone
+
+    found = list(_named_institutions(text))
+    if found and about_someone(text, found):
+        yield from found
+
+
+def _named_institutions(text: str) -> Iterator[Span]:
     for match in INSTITUTION.finditer(text):
         found = match.group(1)
         start = match.start(1)
@@ -331,11 +354,6 @@ def institutions(text: str) -> Iterator[Span]:
                 continue  # "Ellie's school" (her name is found as a name), "a Hull school"
         if name.strip() and _clean_words(name, NOT_INSTITUTION_NAMES, skip_last=0):
             yield Span(start, match.end(1), "SCHOOL_OR_INSTITUTION")
-    for match in PLACE_AFTER_CUE.finditer(text):
-        group = 1 if match.group(1) else 2
-        if _clean_words(match.group(group), NOT_WORKPLACE_NAMES, skip_last=0):
-            yield Span(match.start(group), match.end(group), "SCHOOL_OR_INSTITUTION")
-    yield from organisations_after_cue(text)
 
 
 def organisations_after_cue(text: str) -> Iterator[Span]:

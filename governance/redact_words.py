@@ -6,7 +6,7 @@ Lower case throughout; callers compare `word.lower()`.
 from __future__ import annotations
 
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
+    """a about above after again against all also am an and any are as at be because been before dob
     being below between both but by can could did do does doing done down during each either few
     for from further had has have having he her here hers herself him himself his how i if in into
     is it its itself just let me more most my myself no nor not now of off on once only or other
@@ -72,7 +72,8 @@ RELATIONS = frozenset(
     gentleman gent bloke fella chap resident occupier occupant householder homeowner owner
     patient client pupil student teenager toddler teacher worker paramedic nurse doctor
     keyworker caller victim suspect driver youngster infant twin twins sibling siblings
-    stepbrother stepsister person guy volunteer employee apprentice trainee""".split()
+    stepbrother stepsister person guy volunteer employee apprentice trainee sister-in-law
+    brother-in-law mother-in-law father-in-law son-in-law daughter-in-law""".split()
 )
 # Verbs after which a capitalised word is a person: "I told Kayleigh", "asked Declan".
 PERSON_VERBS = frozenset(

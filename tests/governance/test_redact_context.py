@@ -48,6 +48,28 @@ CATCHES = [
     ("a fire at the Ashdowns' house", "a fire at the [NAME]' house"),
     # a role before a name
     ("our volunteer Chidi Eze found it", "our volunteer [NAME] found it"),
+    # names given whole after a cue, in lower case or in capitals, or set between commas (session 7)
+    ("name is ian tuck. tel", "name is [NAME]. tel"),
+    ("driver was aleksandra nowak, she", "driver was [NAME], she"),
+    ("SHE'S CALLED ANITA KOVACS, CAN I", "SHE'S CALLED [NAME], CAN I"),
+    ("tell the head that jacob mensah's family lost it", "tell the head that [NAME]'s family lost it"),
+    ("Woman at the drop-in, Gosia, gave her phone", "Woman at the drop-in, [NAME], gave her phone"),
+    ("only gave the name 'Steph' when she rang", "only gave the name '[NAME]' when she rang"),
+    ("bob from the council's ASB team wants names", "[NAME] from the council's ASB team wants names"),
+    ("his partner Autumn said no", "his partner [NAME] said no"),
+    ("Hope is 15 and sets fires", "[NAME] is 15 and sets fires"),
+    ("Her sister-in-law Oksana translated", "Her sister-in-law [NAME] translated"),
+    ("Is it ok to put 'Mrs J Cartwright' on it?", "Is it ok to put '[NAME]' on it?"),
+    ("a leaflet to Pani Agnieszka Lis please", "a leaflet to [NAME] please"),
+    # bank details after "sort" alone; plates typed in one case only
+    ("his acc 66778899 sort 09-01-29", "his acc [BANK_ACCOUNT] sort [BANK_ACCOUNT]"),
+    ("Old one 40-47-84 / 71203345, new", "Old one [BANK_ACCOUNT] / [BANK_ACCOUNT], new"),
+    ("sent account 41-23-45-67 on a note", "sent account [BANK_ACCOUNT] on a note"),
+    ("read out 5412 7534 9821 0046 exp 09/27", "read out [CARD_NUMBER] exp 09/27"),
+    # dates of birth written compactly, with hyphens, or as a month and two digits
+    ("d.o.b 110739 - that's", "d.o.b [DOB] - that's"),
+    ("date-of-birth 6 feb 1979 and", "date-of-birth [DOB] and"),
+    ("born Oct 61 is all we've got", "born [DOB] is all we've got"),
     # addresses without a number, house names and their villages, flats, plots
     ("the lady at number 12 on Holderness Road", "the lady at [ADDRESS]"),
     ("the end house on Orchard Park has bonfires", "the [ADDRESS] has bonfires"),
@@ -129,6 +151,10 @@ LEFT_ALONE = [
     "Can we share with the Samaritans, or walk the Wolds with the Greens?",
     "the Cotswolds' villages and the Samaritans' number",
     "we met at Humberside Police, Hessle and at Tesco, Beverley",
+    # session 7: a postcode district before a word is no plate; a label with its number no name
+    "publish the fires in HU3, HU9 and DN31 for the quarter",
+    "give a fire safety talk to Year 8 next term",
+    "the driver was drunk and the caller was anonymous",
 ]
 
 

@@ -27,11 +27,11 @@ CATCHES = [
     # where a person is cared for, said by the care, with no "Hospital" in the name
     ("his dad is in intensive care at Kings Mill", f"his dad is in intensive care at {S}"),
     ("she was admitted to Scartho Road last night", f"she was admitted to {S} last night"),
-    ("Ms Khan is on Ward 4 at Airedale", f"[NAME] is on {S} at {S}"),
+    ("Ms Khan is on Ward 4 at Airedale", f"[NAME] is on {S}"),  # a ward and its hospital: one place
     ("Mr Lowe is in the Duchess of Kent Hospital", f"[NAME] is in the {S}"),
     ("Mr Cole is in Pinderfields on the burns ward", f"[NAME] is in {S} on the burns ward"),
     ("her nan is on ward 9 now", f"her nan is on {S} now"),
-    ("he goes to the day centre at Dunswell Grange", f"he goes to the day centre at {S}"),
+    ("he goes to the day centre at Dunswell Grange", f"he goes to the {S}"),
     # the practice a patient is with, after "GP is" or "registered with"
     ("her GP is Park Lane Surgery Group", f"her GP is {S}"),
     ("he is registered with Haltemprice Medical", f"he is registered with {S}"),
@@ -47,6 +47,16 @@ CATCHES = [
     ("registered at marfleet group practice", f"registered at {S}"),
     # a capital "The" belongs to the name
     ("MR JONES'S GP IS AT THE ELMS MEDICAL CENTRE", f"[NAME]'S GP IS AT {S}"),
+    # homes, colleges, prisons and units named by what they are, beside someone (session 7)
+    ("she moved into Linden House supported living", f"she moved into {S}"),
+    ("her son is at Oakfield House children's home", f"her son is at {S}"),
+    ("the lad goes to Wyke 6th form", f"the lad goes to {S}"),
+    ("a student from Hull Uni, Chen Wei, set it off", f"a student from {S}, [NAME], set it off"),
+    ("he was released from HMP Hull last week", f"he was released from {S} last week"),
+    ("she goes to sunnybank day centre on tuesdays", f"she goes to {S} on tuesdays"),
+    ("his dad was taken to Ward 5 at Grimsby hospital", f"his dad was taken to {S}"),
+    ("Jubilee ward at Westwood has her now", f"{S} has her now"),
+    ("THE CHILD IS FROM THE BURNS UNIT AT PINDERFIELDS", f"THE CHILD IS FROM {S}"),
 ]
 
 
@@ -73,6 +83,10 @@ LEFT_ALONE = [
     "Which GP practices are registered with the CQC?",
     "Can we share data with St Leonard's Hospice for a joint campaign?",
     "her son is at home and her daughter's at Hull",
+    # named schools and homes in questions about no one in particular (session 7)
+    "We've been asked to give a fire safety talk to Year 8 at Sirius Academy West next term",
+    "Brookfield care home want a copy of our hoarding policy",
+    "Can we share arson figures with Hull University researchers?",
 ]
 
 
