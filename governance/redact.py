@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from governance import redact_ner
 from governance.redact_institutions import institution_spans, with_the
-from governance.redact_names import name_spans, with_titles
+from governance.redact_names import name_spans, names_a_thing, with_titles
 from governance.redact_patterns import (
     Span,
     fixed_shape_spans,
@@ -320,7 +320,10 @@ class Redactor:
                 spans += list(find(layer, text))
             except Exception as error:  # noqa: BLE001 - a redactor must never take the app down
                 log.warning("%s failed on one text, using the other layers for it: %s", name, error)
-        return [s for s in with_titles(text, spans) if not _organisations_own(text, s)]
+        return [
+            s for s in with_titles(text, spans)
+            if not _organisations_own(text, s) and not (s.kind == "NAME" and names_a_thing(text, s))
+        ]
 
     def _found(self, text: str) -> list[Span]:
         # Text redacted once (a logged question) keeps its placeholders: "Mrs [NAME]" stays.

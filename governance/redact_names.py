@@ -693,6 +693,49 @@ def name_spans(text: str) -> Iterator[Span]:
     yield from names_at_organisations(text, names)
 
 
+# After a name, words that make it the name of a place or a thing: "Victoria Dock", "Princes Quay",
+# "the Amy Johnson statue", "Wilberforce House museum".
+THING_AFTER = re.compile(
+    r"\s+(?i:docks?|quay|marina|bridge|statue|museum|gallery|theatre|stadium|arena|library"
+    r"|memorial|monument|pier|shopping\s+centre)\b"
+)
+RIVER_BEFORE = re.compile(r"\b(?:River|river|Lake|lake|Mount|Port)\s+$")
+RIVER_FIRST = re.compile(r"(?:River|Lake|Mount|Port)\s")
+# "the Grace period", "the Victoria flood plan": after "the", a name used as a word before a noun.
+THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+NOUN_AFTER = re.compile(r"\s+([a-z]{3,})\b")
+# "Brigg, Barton and Epworth": towns listed together.
+TOWN_LIST_GAP = re.compile(r"\s*(?:,|\band\b|\bor\b|&)\s*")
+
+
+def names_a_thing(text: str, span: Span) -> bool:
+    """A NAME span that is part of a place's or a thing's name, or a town in a list of towns."""
+    found = text[span.start : span.end]
+    if THING_AFTER.match(text, span.end) or RIVER_BEFORE.search(
+            text, max(0, span.start - 8), span.start) or RIVER_FIRST.match(found):
+        return True
+    names = gazetteer()
+    noun = NOUN_AFTER.match(text, span.end)
+    plural_or_possessive = found.endswith("s") or POSSESSIVE.search(found)
+    only_a_name = names.first.get(fold(found.split()[0])) is False  # "the Kayleigh referral"
+    if THE_BEFORE.search(text, max(0, span.start - 5), span.start) and noun and not (
+            plural_or_possessive or only_a_name
+            or noun.group(1) in GROUP_NOUNS | PERSONAL_NOUNS | STOPWORDS):
+        return True
+    towns = _towns_beside(text, span, names)
+    return towns == 2 or (towns == 1 and fold(found) in names.places)
+
+
+def _towns_beside(text: str, span: Span, names: Gazetteer) -> int:
+    """How many of the words listed on either side of the span are towns (0, 1 or 2)."""
+    after = TOWN_LIST_GAP.match(text, span.end)
+    nxt = re.match(r"[A-Z][a-z]+(?:-[A-Za-z]+)*", text[after.end() :]) if after else None
+    before = re.search(
+        r"([A-Z][a-z]+(?:-[A-Za-z]+)*)" + TOWN_LIST_GAP.pattern + r"$", text[: span.start])
+    return sum(bool(m and fold(m.group(1) if m is before else m.group()) in names.places)
+               for m in (before, nxt))
+
+
 # The title before a name belongs to the name: "Mrs Ellison" is one span, and so is "mr and mrs
 # singh". Rank titles count only with a capital ("Sgt Iqbal", not "the nurse Precious").
 _TITLE_WORD = (

@@ -124,6 +124,9 @@ _HOUSE = (
     r"|Vicarage|Hall|Stables|Orchard|Nook|Coach\s+House)"
 )
 HOUSE_NAME = re.compile(rf"\b((?:The\s+)?(?:{_CAP}\s+){{1,3}}{_HOUSE})\b")
+PUBLIC_BUILDING_AFTER = re.compile(
+    r"\s+(?i:museum|gallery|library|theatre|hotel|church|chapel|hospice|pub|inn|restaurant|cafe)\b"
+)
 NOT_HOUSE_NAMES = frozenset(
     "town city village county guild parliament companies open safe public guest health care "
     "halfway council police fire station court crown civic community church sports leisure "
@@ -317,6 +320,8 @@ def streets(text: str) -> Iterator[Span]:
 
 def house_names(text: str) -> Iterator[Span]:
     for match in HOUSE_NAME.finditer(text):
+        if PUBLIC_BUILDING_AFTER.match(text, match.end(1)):
+            continue  # "Wilberforce House museum": a public building, no one's home
         if _clean_words(match.group(1), NOT_HOUSE_NAMES):
             yield Span(match.start(1), match.end(1), "ADDRESS")
 

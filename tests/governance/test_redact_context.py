@@ -62,6 +62,8 @@ CATCHES = [
     ("Is it ok to put 'Mrs J Cartwright' on it?", "Is it ok to put '[NAME]' on it?"),
     ("a leaflet to Pani Agnieszka Lis please", "a leaflet to [NAME] please"),
     # bank details after "sort" alone; plates typed in one case only
+    ("the Smith family and the Kayleigh referral", "the [NAME] family and the [NAME] referral"),
+    ("The Shahs want to donate", "The [NAME] want to donate"),
     ("his acc 66778899 sort 09-01-29", "his acc [BANK_ACCOUNT] sort [BANK_ACCOUNT]"),
     ("Old one 40-47-84 / 71203345, new", "Old one [BANK_ACCOUNT] / [BANK_ACCOUNT], new"),
     ("sent account 41-23-45-67 on a note", "sent account [BANK_ACCOUNT] on a note"),
@@ -155,6 +157,14 @@ LEFT_ALONE = [
     "publish the fires in HU3, HU9 and DN31 for the quarter",
     "give a fire safety talk to Year 8 next term",
     "the driver was drunk and the caller was anonymous",
+    # names that are part of a place's or a thing's name, and towns listed together (session 7)
+    "Is the Amy Johnson statue area covered by the CCTV agreement?",
+    "Can I share the Victoria Dock flood plan with the council?",
+    "Is the Princes Quay car park fire report shareable?",
+    "a pollution incident on the River Hull",
+    "During the Grace period for the new ISA can we keep referring?",
+    "availability stats for Brigg, Barton and Epworth",
+    "the fire risk assessment of Wilberforce House museum",
 ]
 
 
