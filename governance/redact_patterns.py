@@ -36,6 +36,12 @@ UK_PHONE = re.compile(
     r"|1\d{4}\)?[\s-]?\d{4,5}"
     r")(?![\d])"
 )
+# Any other grouping of a UK number's digits ("07700.900.123", "077 009 00123", "0 7700 900123"):
+# a trunk 0 or +44, then ten digits for a mobile or a London number, nine or ten for the rest,
+# separated by single spaces, dots or dashes.
+UK_PHONE_ANY_GROUPING = re.compile(
+    r"(?<![\w+.])" + _PHONE_PREFIX + r"[\s.-]?(?:7(?:[\s.-]?\d){9}|[12](?:[\s.-]?\d){8,9})(?![\d])"
+)
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 # Inward codes never use C, I, K, M, O or V, which also keeps "B4 3PM" from looking like one.
 POSTCODE = re.compile(
@@ -128,7 +134,7 @@ def nhs_checksum_ok(digits: str) -> bool:
 
 
 def phones(text: str) -> Iterator[Span]:
-    for span in groups(UK_PHONE, "PHONE", text):
+    for span in [*groups(UK_PHONE, "PHONE", text), *groups(UK_PHONE_ANY_GROUPING, "PHONE", text)]:
         found = text[span.start : span.end]
         # "(07700 900412)": the bracket opens an aside, not an area code.
         starts_aside = found.startswith("(") and ")" not in found
@@ -219,8 +225,11 @@ CARD_AFTER_CUE = re.compile(
 )
 
 
-# "read out 5412 7534 9821 0046 exp 09/27": sixteen digits in four fours is a card's own layout.
-CARD_LAYOUT = re.compile(r"(?<![\d-])(\d{4}([ -])\d{4}\2\d{4}\2\d{4})(?![\d-])")
+# "read out 5412 7534 9821 0046 exp 09/27": sixteen digits in four fours is a card's own layout,
+# and so are American Express's 4-6-5 and sixteen digits written solid from a card issuer's range.
+CARD_LAYOUT = re.compile(
+    r"(?<![\d-])(\d{4}([ -])\d{4}\2\d{4}\2\d{4}|3[47]\d{2}([ -])\d{6}\3\d{5}|[3-6]\d{15})(?![\d-])"
+)
 # "Old one 40-47-84 / 71203345": a sort code and an account number written as a pair.
 SORT_THEN_ACCOUNT = re.compile(r"(?<![\d-])(\d{2}-\d{2}-\d{2})\s*[/,]\s*(\d{8})(?![\d-])")
 # "account 41-23-45-67": an account number written in pairs after its cue.

@@ -176,8 +176,9 @@ def test_ordinary_policy_text_is_left_alone(redactor: Redactor, text: str) -> No
 
 def test_presidio_adds_what_the_uk_patterns_miss(redactor: Redactor, uk_only: Redactor) -> None:
     assert redactor.engine.startswith("presidio+") and uk_only.engine == "uk"
-    text = "Paid with 4111111111111111, IBAN GB82 WEST 1234 5698 7654 32, tel 01482 39 39 39"
-    assert uk_only.redact(text).text == text
+    text = "Paid with 4222222222222, IBAN GB82 WEST 1234 5698 7654 32, tel 01482 39 39 39"
+    # the rules take the phone in any grouping (session 7); the card and the IBAN are presidio's
+    assert uk_only.redact(text).text == text.replace("01482 39 39 39", "[PHONE]")
     result = redactor.redact(text)
     assert result.text == "Paid with [CARD_NUMBER], IBAN [BANK_ACCOUNT], tel [PHONE]"
     assert result.kinds == ["CARD_NUMBER", "BANK_ACCOUNT", "PHONE"]

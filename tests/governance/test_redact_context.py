@@ -68,6 +68,8 @@ CATCHES = [
     ("Old one 40-47-84 / 71203345, new", "Old one [BANK_ACCOUNT] / [BANK_ACCOUNT], new"),
     ("sent account 41-23-45-67 on a note", "sent account [BANK_ACCOUNT] on a note"),
     ("read out 5412 7534 9821 0046 exp 09/27", "read out [CARD_NUMBER] exp 09/27"),
+    ("amex 3714 496353 98431 and 4929123456789012", "amex [CARD_NUMBER] and [CARD_NUMBER]"),
+    ("ring her on 07700.900.123 or 077 009 00123", "ring her on [PHONE] or [PHONE]"),
     # dates of birth written compactly, with hyphens, or as a month and two digits
     ("d.o.b 110739 - that's", "d.o.b [DOB] - that's"),
     ("date-of-birth 6 feb 1979 and", "date-of-birth [DOB] and"),
@@ -155,6 +157,7 @@ LEFT_ALONE = [
     "we met at Humberside Police, Hessle and at Tesco, Beverley",
     # session 7: a postcode district before a word is no plate; a label with its number no name
     "publish the fires in HU3, HU9 and DN31 for the quarter",
+    "call 999, 101 or 0300 123 4567; incident 20240112345 on 01.12.2024",
     "give a fire safety talk to Year 8 next term",
     "the driver was drunk and the caller was anonymous",
     # names that are part of a place's or a thing's name, and towns listed together (session 7)
