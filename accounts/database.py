@@ -1,30 +1,20 @@
 """The accounts in PostgreSQL (SHARECHECK_ACCOUNTS_URL), so every app instance on every machine
 signs in the same people; without it they stay in `users.sqlite` (core.database.SqliteFile).
 
-The account code speaks sqlite3: `execute(sql, params)` with `?` placeholders, a cursor's
-`fetchone()`, `rowcount` and iteration, and a write transaction around each change. This module
-gives it the same on a SQLAlchemy engine, so both back ends run one set of statements. Writes
-take a transaction-scoped advisory lock, one writer at a time across instances, as SQLite's
-BEGIN IMMEDIATE makes them on one file; the same migrations (accounts/migrations.py) run under
-that lock, with SQLite's two column types spelt the PostgreSQL way.
+The account code speaks sqlite3; core.database.PostgresDatabase gives it the same on PostgreSQL,
+with the accounts' own writer lock and their two SQLite column types spelt the PostgreSQL way.
 """
 
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.engine import make_url
-
-from core.database import postgres_engine
-from core.migrations import apply_migrations
+from core.database import PostgresDatabase
 
 # pg_advisory_xact_lock key for the accounts' writers: any constant unique within the database
-# (the answer log's is 0x5368617265).
+# (the answer log's is 0x5368617265, the registry's 0x5265676973).
 PG_ACCOUNTS_LOCK_KEY = 0x5573657273  # "Users"
 # SQLite's spelling -> PostgreSQL's, for the accounts' migrations only: an integer primary key
 # SQLite numbers itself, and bytes (the bcrypt hashes).
@@ -34,105 +24,19 @@ PG_TYPES = (
 )
 
 
-class Rows:
-    """A statement's result read in full, shaped like the sqlite3 cursor the callers expect."""
-
-    def __init__(self, rows: list[tuple[Any, ...]], rowcount: int) -> None:
-        self.rows = rows
-        self.rowcount = rowcount
-
-    def fetchone(self) -> tuple[Any, ...] | None:
-        return self.rows[0] if self.rows else None
-
-    def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        return iter(self.rows)
-
-
 class AccountsDb(Protocol):
     """What accounts/ needs of its database: sqlite3's `execute`."""
 
     def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Any: ...
 
 
-class PostgresAccounts:
+class PostgresAccounts(PostgresDatabase):
     """The accounts' tables in a PostgreSQL database (may be the answer log's)."""
 
     def __init__(
         self, url: str, migrations: Sequence[Callable[[sqlite3.Connection], None]], table: str
     ) -> None:
-        self.engine = _engine(url)
-        self._local = threading.local()
-        with self.write_transaction():
-            apply_migrations(self._conn(), [_for_postgres(m) for m in migrations], table)
-
-    def _conn(self) -> Connection:
-        conn: Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            raise RuntimeError("no accounts transaction is open on this thread")
-        return conn
-
-    @contextmanager
-    def write_transaction(self) -> Iterator[None]:
-        """One transaction holding the accounts' writer lock, committed on success; nested
-        calls on the same thread join the one already open."""
-        if getattr(self._local, "conn", None) is not None:
-            yield
-            return
-        with self.engine.begin() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_ACCOUNTS_LOCK_KEY})
-            self._local.conn = conn
-            try:
-                yield
-            finally:
-                self._local.conn = None
-
-    def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Rows:
-        """Run one statement written for sqlite3 (`?` placeholders) inside the open transaction,
-        or in one of its own."""
-        statement = sql.replace("?", "%s")
-        conn: Connection | None = getattr(self._local, "conn", None)
-        if conn is not None:
-            return _read(conn, statement, parameters)
-        with self.engine.begin() as own:
-            return _read(own, statement, parameters)
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-
-def _engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
-        raise ValueError(
-            f"SHARECHECK_ACCOUNTS_URL must be a PostgreSQL URL, not {parsed.drivername!r}; "
-            "leave it unset to keep the accounts in users.sqlite"
-        )
-    return postgres_engine(parsed)
-
-
-def _read(conn: Connection, statement: str, parameters: Sequence[Any]) -> Rows:
-    result = conn.exec_driver_sql(statement, tuple(parameters))
-    rows = [tuple(row) for row in result] if result.returns_rows else []
-    return Rows(rows, result.rowcount)
-
-
-class _Ddl:
-    """A SQLAlchemy connection that takes a migration's sqlite3-style DDL."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
-    def execute(self, sql: str) -> None:
-        for sqlite_type, postgres_type in PG_TYPES:
-            sql = sql.replace(sqlite_type, postgres_type)
-        self.conn.exec_driver_sql(sql)
-
-
-def _for_postgres(
-    migration: Callable[[sqlite3.Connection], None],
-) -> Callable[[Connection], None]:
-    def run(conn: Connection) -> None:
-        migration(_Ddl(conn))  # type: ignore[arg-type]  # duck-typed: only .execute(sql)
-
-    run.__name__ = migration.__name__  # recorded by name, as on SQLite
-    return run
+        super().__init__(
+            url, migrations, table, lock_key=PG_ACCOUNTS_LOCK_KEY, spellings=PG_TYPES,
+            variable="SHARECHECK_ACCOUNTS_URL",
+        )  # fmt: skip

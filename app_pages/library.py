@@ -70,7 +70,7 @@ def _status(version: VersionRecord) -> str:
 
 def versions_table(documents: list[DocumentRecord]) -> None:
     """Every version of the documents in the Library, and of documents since removed."""
-    with closing(Registry(services.settings().registry_path)) as registry:
+    with closing(Registry.open(services.settings())) as registry:
         versions = registry.all_versions()
     if not versions:
         return
@@ -114,7 +114,7 @@ def duplicate_notes(duplicates: list[DuplicateRecord]) -> list[str]:
 
 def duplicates_caption() -> None:
     """Files stored once: say which listed document each one repeats, so none looks lost."""
-    with closing(Registry(services.settings().registry_path)) as registry:
+    with closing(Registry.open(services.settings())) as registry:
         notes = duplicate_notes(registry.duplicates())
     if notes:
         st.caption(

@@ -85,7 +85,7 @@ def build(
     embedder = embedder or load_embedder(settings)
     store = PassageStore(settings, embedder)
     store.check_embedder()
-    registry = Registry(settings.registry_path)
+    registry = Registry.open(settings)
     search = HybridSearch(settings.retrieval, embedder, store, settings.lexical_dir)
     redactor = redactor or Redactor.from_settings(settings)
     answer_log = AnswerLog.open(settings, redactor=redactor) if with_log else None

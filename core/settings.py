@@ -130,6 +130,10 @@ class Settings(BaseSettings):
     # Accounts, sign-ins and sessions in PostgreSQL (may be the log's database) instead of
     # DATA_DIR/users.sqlite, so every instance on every machine knows the same people.
     accounts_url: str | None = None
+    # The document registry in PostgreSQL (may be the log's database) instead of
+    # DATA_DIR/registry.sqlite, so every instance knows the same documents and versions, and
+    # ingests on any of them take one lock (ingest/lock.py).
+    registry_url: str | None = None
     collection: str = "passages"
     max_file_mb: float = Field(100.0, gt=0)
     lock_timeout_s: float = Field(0.0, ge=0.0)

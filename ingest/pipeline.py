@@ -147,7 +147,7 @@ class Ingester:
         self.settings = settings
         self.embedder = embedder
         self.store = store or PassageStore(settings, embedder)
-        self.registry = Registry(settings.registry_path)
+        self.registry = Registry.open(settings)
         self.reader = reader or ReaderProcess(settings.ingest)
         self.chunker = Chunker(
             embedder.count_tokens, settings.passage_tokens, settings.passage_overlap_tokens

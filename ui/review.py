@@ -42,7 +42,7 @@ def answer_log(settings: Settings) -> AnswerLog:
 
 def documents(settings: Settings) -> list[DocumentRecord]:
     """The documents in the registry, read on a connection of this script thread's own."""
-    with closing(Registry(settings.registry_path)) as registry:
+    with closing(Registry.open(settings)) as registry:
         return registry.documents()
 
 
@@ -65,7 +65,7 @@ class Impact:
 def impacts(log: AnswerLog, settings: Settings) -> list[Impact]:
     """For every replaced version of a stored document that answers cited, those answers: each
     version once, never the current one (core/registry.Registry.replaced_versions)."""
-    with closing(Registry(settings.registry_path)) as registry:
+    with closing(Registry.open(settings)) as registry:
         docs = registry.documents()
         earlier = {d.doc_id: registry.replaced_versions(d.doc_id) for d in docs}
     found = []
@@ -99,7 +99,7 @@ def verified_bank(settings: Settings) -> VerifiedBank:
 
 def stored_state(settings: Settings) -> tuple[dict[str, str], set[str]]:
     """Each stored document's current hash, and every passage id the registry holds."""
-    with closing(Registry(settings.registry_path)) as registry:
+    with closing(Registry.open(settings)) as registry:
         hashes = {d.source: d.doc_hash for d in registry.documents()}
         return hashes, registry.referenced_ids()
 

@@ -58,6 +58,9 @@ def database_locations(settings: Settings) -> dict[str, str]:
     return {
         "Data folder": str(settings.data_dir.resolve()),
         "Passages (Chroma)": settings.chroma_url or str(settings.chroma_dir.resolve()),
+        "Documents (registry)": _without_password(settings.registry_url)
+        if settings.registry_url
+        else str(settings.registry_path.resolve()),
         "Governance log": _without_password(settings.log_database_url),
         "Accounts": _without_password(settings.accounts_url)
         if settings.accounts_url

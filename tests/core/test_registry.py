@@ -1,30 +1,20 @@
-"""The document registry: numbered migrations, in-place upgrade, the laws kept per document."""
+"""The document registry in SQLite: numbered migrations, in-place upgrade of an older file.
+What it does on either back end is in test_registry_contract.py."""
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
-
-import pytest
 
 from core.registry import (
     _M001_SCHEMA,
     MIGRATIONS,
     MIGRATIONS_TABLE,
-    DocumentRecord,
     Registry,
     derived_id,
     m001_initial,
     m002_document_laws,
 )
-
-
-def record(source: str, laws: tuple[str, ...] | None) -> DocumentRecord:
-    return DocumentRecord(
-        source, "/corpus", "h-" + source, "m", source.title(), "agreement", "1", "", "",
-        ("Police",), 2, "2026-11-30T00:00:00+00:00", laws,
-    )  # fmt: skip
 
 
 def test_a_new_registry_records_every_migration(tmp_path: Path) -> None:
@@ -60,18 +50,6 @@ def test_a_registry_from_before_migrations_upgrades_in_place(tmp_path: Path) -> 
     assert registry.known_laws() == frozenset({"crime and disorder act"})
     registry.close()
     assert Registry(path).document("isa.md") is not None  # opening again applies nothing
-
-
-def test_known_laws_are_the_union_of_each_documents(tmp_path: Path) -> None:
-    registry = Registry(tmp_path / "registry.sqlite")
-    assert registry.known_laws() == frozenset()
-    registry.save(record("a.md", ("data protection act",)), {"p1"})
-    registry.save(record("b.md", ("crime and disorder act", "data protection act")), {"p2"})
-    assert registry.known_laws() == {"data protection act", "crime and disorder act"}
-    saved = record("b.md", ("crime and disorder act", "data protection act"))
-    assert registry.document("b.md") == replace(saved, doc_id="b")  # an id derived on saving
-    registry.save(record("c.md", None), {"p3"})
-    assert registry.known_laws() is None
 
 
 def test_document_ids_are_derived_from_file_names_and_never_shared() -> None:
@@ -114,42 +92,3 @@ def test_the_versions_migration_upgrades_a_registry_in_place(tmp_path: Path) -> 
     assert "history" not in tables
     registry.close()
     assert Registry(path).file.applied == []  # opening again applies nothing
-
-
-def test_a_new_version_ends_the_one_before_and_a_removal_brings_none_back(tmp_path: Path) -> None:
-    registry = Registry(tmp_path / "registry.sqlite")
-    v12 = DocumentRecord(
-        "police-isa.md", "/corpus", "h12", "m", "Police ISA", "agreement", "1.2", "2021-04-01", "",
-        (), 2, "2026-11-30T00:00:00+00:00", (), doc_id="police-isa",
-    )  # fmt: skip
-    registry.save(v12, {"p1", "p2"})
-    v13 = DocumentRecord(
-        "police-isa-1.3.md", "/uploads", "h13", "m", "Police ISA", "agreement", "1.3",
-        "2026-10-01", "", (), 2, "2026-11-30T00:00:00+00:00", (), doc_id="police-isa",
-        uploaded_by="admin",
-    )  # fmt: skip
-    registry.save(v13, {"p1", "p3"}, replaces=v12)
-    assert [d.source for d in registry.documents()] == ["police-isa-1.3.md"]
-    assert registry.ids_of("police-isa.md") == set()  # the old file's references went with it
-    assert [(v.source, v.ended) for v in registry.versions("police-isa")] == [
-        ("police-isa-1.3.md", ""), ("police-isa.md", "replaced")
-    ]
-    assert registry.latest_at("/corpus", "police-isa.md").ended == "replaced"  # type: ignore[union-attr]
-    registry.save(v13, {"p1", "p3"})  # read again, unchanged: still one version
-    assert len(registry.versions("police-isa")) == 2
-    registry.remove("police-isa-1.3.md")
-    assert registry.current_version("police-isa") is None
-    assert [v.ended for v in registry.versions("police-isa")] == ["removed", "replaced"]
-
-
-def test_a_failed_write_changes_nothing(tmp_path: Path) -> None:
-    """The document row, references and versions change in one transaction or not at all."""
-    registry = Registry(tmp_path / "registry.sqlite")
-    old = record("a.md", ())
-    registry.save(old, {"p1"})
-    broken = replace(record("b.md", ()), doc_id="a", parties=(object(),))  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
-        registry.save(broken, {"p2"}, replaces=registry.document("a.md"))
-    assert [d.source for d in registry.documents()] == ["a.md"]
-    assert registry.ids_of("a.md") == {"p1"}
-    assert [v.source for v in registry.versions("a")] == ["a.md"]
