@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,8 @@ from core.migrations import adopt_user_version, apply_migrations
 # How long a writer waits for another writer before giving up. Writes take milliseconds, so 30 s
 # only runs out when something holds the database far longer than any write ever should.
 BUSY_TIMEOUT_S = 30.0
+# How often a writer waiting for a PostgreSQL session lock (one ingest at a time) asks again.
+SESSION_LOCK_POLL_S = 0.5
 
 
 def postgres_engine(url: URL) -> Engine:
@@ -169,6 +172,25 @@ class PostgresDatabase:
             return
         with self.engine.begin() as own:
             own.exec_driver_sql(statement, [tuple(row) for row in rows])
+
+    @contextmanager
+    def session_lock(self, key: int, timeout_s: float = 0.0) -> Iterator[bool]:
+        """Try PostgreSQL's session advisory lock `key` for the length of the block, on a
+        connection of its own (PostgreSQL frees it if this process dies); yields whether it was
+        had, trying every SESSION_LOCK_POLL_S until `timeout_s` has passed."""
+        deadline = time.monotonic() + timeout_s
+        with self.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            try_lock = text("SELECT pg_try_advisory_lock(:key)")
+            held = bool(conn.execute(try_lock, {"key": key}).scalar())
+            while not held and time.monotonic() < deadline:
+                time.sleep(SESSION_LOCK_POLL_S)
+                held = bool(conn.execute(try_lock, {"key": key}).scalar())
+            try:
+                yield held
+            finally:
+                if held:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
 
     def close(self) -> None:
         self.engine.dispose()

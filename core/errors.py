@@ -39,12 +39,19 @@ class ManifestError(IngestError):
 class StoreLocked(ShareCheckError):
     """Another process is writing the store."""
 
-    def __init__(self, pid: int | None, path: str) -> None:
+    def __init__(
+        self, pid: int | None, path: str, host: str | None = None, since: str | None = None
+    ) -> None:
+        """`host` and `since` name an ingest on any instance sharing the registry."""
         who = f"PID {pid}" if pid else "another process"
-        super().__init__(
-            f"store is locked by {who} ({path}); wait for that ingest to finish and try again"
-        )
+        if host:
+            message = f"ingest in progress on {host} ({who}) since {since}"
+        else:
+            message = f"store is locked by {who} ({path})"
+        super().__init__(f"{message}; wait for that ingest to finish and try again")
         self.pid = pid
+        self.host = host
+        self.since = since
 
 
 class StoreEmpty(ShareCheckError):

@@ -136,9 +136,18 @@ def m003_document_versions(db: sqlite3.Connection) -> None:
     db.execute("CREATE UNIQUE INDEX documents_doc_id ON documents(doc_id)")
 
 
+def m004_ingest_holder(db: sqlite3.Connection) -> None:
+    """Who is ingesting, for the others to be told (ingest/lock.py; used when the registry is
+    shared in PostgreSQL, where the lock itself is an advisory lock)."""
+    db.execute(
+        "CREATE TABLE ingest_holder (lock TEXT PRIMARY KEY, host TEXT NOT NULL,"
+        " pid INTEGER NOT NULL, since TEXT NOT NULL)"
+    )
+
+
 # Append new migrations at the end; never change one that has shipped.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    m001_initial, m002_document_laws, m003_document_versions,
+    m001_initial, m002_document_laws, m003_document_versions, m004_ingest_holder,
 ]  # fmt: skip
 MIGRATIONS_TABLE = "registry_migrations"
 # pg_advisory_xact_lock key for the registry's writers: any constant unique within the database
@@ -220,6 +229,15 @@ class VersionRecord:
     @property
     def current(self) -> bool:
         return not self.ended
+
+
+@dataclass(frozen=True)
+class IngestHolder:
+    """The process holding the ingest lock: on which machine, which PID, since when (UTC)."""
+
+    host: str
+    pid: int
+    since: str
 
 
 @dataclass(frozen=True)
@@ -571,6 +589,28 @@ class Registry:
         with self._transaction():
             for table in ("refs", "documents", "duplicates", "fingerprints"):
                 self.db.execute(f"DELETE FROM {table}")
+
+    # -- who is ingesting ---------------------------------------------------------------------
+    def note_ingest_holder(self, holder: IngestHolder) -> None:
+        with self._transaction():
+            self.db.execute(
+                _upsert("ingest_holder", ("lock", "host", "pid", "since")),
+                ("ingest", holder.host, holder.pid, holder.since),
+            )
+
+    def ingest_holder(self) -> IngestHolder | None:
+        row = self.db.execute(
+            "SELECT host, pid, since FROM ingest_holder WHERE lock = 'ingest'"
+        ).fetchone()
+        return IngestHolder(*row) if row else None
+
+    def forget_ingest_holder(self, holder: IngestHolder) -> None:
+        """The holder's row goes when it lets go (one left by a killed process is replaced)."""
+        with self._transaction():
+            self.db.execute(
+                "DELETE FROM ingest_holder WHERE lock = 'ingest' AND host = ? AND pid = ?",
+                (holder.host, holder.pid),
+            )
 
     def corpus_version(self) -> str:
         """A hash over every document's hash: names the corpus an answer was given from."""

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from core.embedding import load_embedder
 from core.settings import Settings
-from ingest.lock import writer_lock
+from ingest.lock import ingest_lock
 from ingest.pipeline import FileOutcome, Ingester, IngestReport, Status
 from ingest.sandbox import ReaderProcess
 
@@ -71,7 +71,7 @@ def run_with_progress(
     settings: Settings, roots: list[Path], rebuild: bool, if_empty: bool, quiet: bool
 ) -> int:
     console = Console(stderr=True)
-    with writer_lock(settings.data_dir, settings.lock_timeout_s):
+    with ingest_lock(settings):
         reader = ReaderProcess(settings.ingest)
         reader.start()  # starts while the model loads
         try:

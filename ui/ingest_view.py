@@ -8,7 +8,7 @@ import streamlit as st
 
 from assistant.service import Assistant
 from core.errors import ShareCheckError, StoreLocked
-from ingest.lock import writer_lock
+from ingest.lock import ingest_lock
 from ingest.pipeline import FileOutcome, Ingester, IngestReport, Status
 from ui import services
 
@@ -27,7 +27,7 @@ def ingest_with_progress(
         bar.progress(min(fraction, 1.0), text=label)
 
     try:
-        with writer_lock(settings.data_dir, settings.lock_timeout_s):
+        with ingest_lock(settings):
             ingester = Ingester(settings, parts.embedder, store=parts.store)
             try:
                 report = ingester.run(roots, progress=tick)

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from core.registry import MIGRATIONS, DocumentRecord, DuplicateRecord, Registry, VersionRecord
+from core.registry import (
+    MIGRATIONS,
+    DocumentRecord,
+    DuplicateRecord,
+    IngestHolder,
+    Registry,
+    VersionRecord,
+)
 from core.settings import Settings
 from eval import stack
 
@@ -203,3 +210,14 @@ def test_a_registry_in_postgresql_writes_nothing_to_the_data_dir(tmp_path: Path)
         registry.save(record("a.md"), {"p1"})
         registry.close()
     assert not settings.registry_path.exists()
+
+
+def test_the_ingest_holder_is_noted_and_forgotten_by_itself_only(registry: Registry) -> None:
+    assert registry.ingest_holder() is None
+    holder = IngestHolder("app-2", 4242, "2026-12-01T03:00:00+00:00")
+    registry.note_ingest_holder(holder)
+    assert registry.ingest_holder() == holder
+    registry.forget_ingest_holder(IngestHolder("app-1", 4242, "2026-12-01T03:00:00+00:00"))
+    assert registry.ingest_holder() == holder
+    registry.forget_ingest_holder(holder)
+    assert registry.ingest_holder() is None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.embedding import HashingEmbedder
 from core.settings import Settings
-from ingest.lock import writer_lock
+from ingest.lock import ingest_lock
 from ingest.pipeline import Ingester, IngestReport
 
 CLAUSES = """# Example Agreement
@@ -61,7 +61,7 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
 
 
 def ingest(settings: Settings, *roots: Path) -> IngestReport:
-    with writer_lock(settings.data_dir):
+    with ingest_lock(settings):
         ingester = Ingester(settings, HashingEmbedder())
         try:
             return ingester.run(list(roots))
