@@ -51,7 +51,7 @@ class Services:
 
     def reload(self) -> None:
         """Pick up what an ingest (this process's or another's) wrote."""
-        self.search.reload()
+        self.search.reload(self.registry.corpus_version())
 
     def close(self) -> None:
         self.registry.close()
@@ -86,7 +86,12 @@ def build(
     store = PassageStore(settings, embedder)
     store.check_embedder()
     registry = Registry.open(settings)
-    search = HybridSearch(settings.retrieval, embedder, store, settings.lexical_dir)
+    shared = settings.registry_url is not None  # ingests may run on other machines
+    search = HybridSearch(
+        settings.retrieval, embedder, store, settings.lexical_dir, build_when_stale=shared
+    )
+    if shared:
+        search.reload(registry.corpus_version())
     redactor = redactor or Redactor.from_settings(settings)
     answer_log = AnswerLog.open(settings, redactor=redactor) if with_log else None
     fallback = ExtractiveAnswerer(settings.contacts)

@@ -28,8 +28,8 @@ class Retriever(Protocol):
         self, query: SearchQuery, k: int | None = None, filters: Filters | None = None
     ) -> list[Hit]: ...
 
-    def reload(self) -> None:
-        """Pick up what another ingest wrote."""
+    def reload(self, corpus_version: str | None = None) -> None:
+        """Pick up what another ingest wrote: the corpus as of `corpus_version` when given."""
         ...
 
 

@@ -94,7 +94,7 @@ class Assistant:
             log.info(
                 "corpus changed (%s -> %s): reloading the index", self._corpus_version, version
             )
-            self.retriever.reload()
+            self.retriever.reload(version)
             self._corpus_version = version
 
     def retrieve(

@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from core.embedding import Embedder
+from core.registry import Registry
 from core.settings import CHROMA_BATCH, Settings
 from core.vectorstore import PassageStore
 
@@ -31,6 +32,8 @@ NGINX_DIR = PROJECT / "deploy" / "nginx"
 CHROMA = Path(sys.executable).with_name("chroma")
 # How long `chroma run` or nginx may take to listen on a loaded 2-core machine.
 START_TIMEOUT_S = 60.0
+# Every table of the registry that holds what was ingested (not who is ingesting, nor migrations).
+REGISTRY_TABLES = ("documents", "refs", "versions", "fingerprints", "approved_passages", "duplicates")
 # What the test's nginx logs per request: enough to tell which instance served what.
 ACCESS_FORMAT = "$request_method $uri $status $upstream_addr"
 
@@ -104,6 +107,26 @@ def copy_store(source: Settings, target: Settings, embedder: Embedder) -> int:
                 break
             offset += CHROMA_BATCH
     return destination.count()
+
+
+def copy_registry(source: Settings, target: Settings) -> int:
+    """Copy every row of one registry (a data dir's file) into another (the shared one in
+    PostgreSQL), in one transaction, versions in the order they were made; returns the documents
+    copied. Beside copy_store, it stands in for an ingest of the same corpus."""
+    origin, destination = Registry.open(source), Registry.open(target)
+    try:
+        with destination.file.write_transaction():
+            for table in REGISTRY_TABLES:
+                rows = origin.db.execute(f"SELECT * FROM {table} ORDER BY rowid")
+                columns = [column[0] for column in rows.description]
+                marks = ", ".join("?" * len(columns))
+                destination.db.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows.fetchall()
+                )
+        return len(destination.documents())
+    finally:
+        origin.close()
+        destination.close()
 
 
 def libpq_url(url: str) -> str:

@@ -95,17 +95,32 @@ class HybridSearch:
         embedder: Embedder,
         store: PassageStore,
         lexical_dir: Path | None = None,
+        build_when_stale: bool = False,
     ) -> None:
+        """`build_when_stale`: the registry is shared (SHARECHECK_REGISTRY_URL), so an ingest
+        may run on another machine and write its BM25 index there, not in `lexical_dir`."""
         self.settings = settings
         self.embedder = embedder
         self.store = store
         self.lexical_dir = lexical_dir
+        self.build_when_stale = build_when_stale
         self.lexical = LexicalIndex.load(lexical_dir) if lexical_dir is not None else None
 
-    def reload(self) -> None:
-        """Pick up the BM25 index another ingest wrote (the vectors are read live from Chroma)."""
-        if self.lexical_dir is not None:
-            self.lexical = LexicalIndex.load(self.lexical_dir)
+    def reload(self, corpus_version: str | None = None) -> None:
+        """Pick up the BM25 index of the corpus now (the vectors are read live from Chroma): the
+        one an ingest wrote in `lexical_dir`, or, when that is not of `corpus_version` and the
+        registry is shared, one built here from the store's passages. It is kept in memory only:
+        an ingest on this data dir may be writing `lexical_dir` at the same moment."""
+        if self.lexical_dir is None:
+            return
+        found = LexicalIndex.load(self.lexical_dir)
+        stale = found is None or found.version != corpus_version
+        if corpus_version is None or not self.build_when_stale or not stale:
+            self.lexical = found
+            return
+        log.info("BM25 index in %s is not of corpus %s: building it from the store",
+                 self.lexical_dir, corpus_version)  # fmt: skip
+        self.lexical = LexicalIndex.build(self.store.all_passages(), corpus_version)
 
     def search(
         self, query: SearchQuery, k: int | None = None, filters: Filters | None = None

@@ -29,7 +29,7 @@ class RecordingRetriever:
         self.queries.append(query)
         return self.hits
 
-    def reload(self) -> None:
+    def reload(self, corpus_version: str | None = None) -> None:
         self.reloads += 1
 
 

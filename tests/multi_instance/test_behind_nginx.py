@@ -1,27 +1,30 @@
 """Two app instances behind nginx, on shared engines: the deploy/ configuration, run for real.
 
 On 127.0.0.1: a Chroma server holding the bundled corpus's vectors, the PostgreSQL of
-SHARECHECK_TEST_PG_URL holding the answer log and the accounts (one schema of its own), two
-`streamlit run serve.py` and nginx with deploy/nginx's files. The account is made once, in
-PostgreSQL. Debian's chromium signs in and asks through the proxy, one browser pinned to each
+SHARECHECK_TEST_PG_URL holding the document registry, the answer log and the accounts (one schema
+of its own), two `streamlit run serve.py`, each with an empty data dir of its own as on two
+machines, and nginx with deploy/nginx's files. The account is made once, in PostgreSQL; each
+instance builds its BM25 index from the Chroma server at start. Debian's chromium signs in and asks through the proxy, one browser pinned to each
 instance by its routing cookie. Asserted: the same account signs in on both; each browser's page,
 websocket and session cookie all went to its own instance; a reload stays signed in with its
-conversation (same instance); the metrics path is closed at the proxy; with one instance stopped,
+conversation (same instance); the metrics path is closed at the proxy; a document ingested
+through the first instance (`python -m ingest` with its settings) is answered from on the second,
+which follows the corpus version in the shared registry; with one instance stopped,
 its browser reaches the other and is still signed in there (the session is in PostgreSQL; the
 conversation was in the stopped instance's memory and is gone); the log chain verifies and holds
 each answer exactly once.
 
-Not shared yet, and so set up by hand here rather than papered over: each instance has its own
-data dir, as on two machines, so the document registry and BM25 index are copied into both from
-one ingest; a document uploaded on one instance would not be answered from on the other
-(issue 15). Skips, saying why, where nginx, PostgreSQL, chromium or Playwright cannot be had.
+Not shared yet: uploaded files stay in the data dir of the instance they were uploaded on
+(deploy/README.md). Skips, saying why, where nginx, PostgreSQL, chromium or Playwright cannot be
+had.
 """
 
 from __future__ import annotations
 
 import os
 import resource
-import shutil
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -59,6 +62,12 @@ QUESTIONS = (
     "Can I refer someone to adult social care without their consent?",
     "What is the usual lawful basis when we share personal data with the council or the NHS?",
 )
+# A document ingested through the first instance while both run, and a question only it answers.
+LAMP = (
+    "# Street lamp agreement\n\n1.1 Crews may share the location of a broken street lamp with "
+    "the highways team of the council whenever they notice one on a visit.\n"
+)
+LAMP_QUESTION = "Can crews tell the council highways team about a broken street lamp?"
 ROUTE_COOKIE = "sharecheck_route"
 # New browsers opened to find one that nginx puts on each instance (1 in 2 each; 2^-19 to fail).
 ROUTE_TRIES = 20
@@ -73,14 +82,7 @@ class Stack:
     log_url: str
     folder: Path
     stop_instance: list[Any]  # a callable per instance that stops it
-
-
-def _instance_data_dir(bundled: Settings, target: Path) -> Path:
-    """One instance's own data dir: the registry and BM25 index of the one ingest (copied,
-    because they are not shared yet), no local vectors, no log and no accounts (in PostgreSQL)."""
-    ignored = shutil.ignore_patterns("chroma", "write.lock*", "log.sqlite*", "users.sqlite*")
-    shutil.copytree(bundled.data_dir, target, ignore=ignored)
-    return target
+    environments: list[dict[str, str]]  # each instance's SHARECHECK_* settings
 
 
 @pytest.fixture
@@ -125,14 +127,15 @@ def _start(running: ExitStack, bundled: Settings, embedder: Embedder, tmp_path: 
     shared = Settings(data_dir=tmp_path / "unused", chroma_url=chroma_url)
     assert stack.copy_store(bundled, shared, embedder) > 0
     log_url = running.enter_context(stack.postgres_schema(PG_URL))
+    # The one ingest of the bundled corpus, as if made through either instance.
+    assert stack.copy_registry(bundled, Settings(data_dir=shared.data_dir, registry_url=log_url)) > 0
     accounts = UserStore(tmp_path / "unused.sqlite", rounds=4, url=log_url)  # made once, for both
     accounts.add(USER, "staff", PASSWORD)
     accounts.close()
+    environments = [_instance_env(tmp_path, n, chroma_url, log_url) for n in (1, 2)]
     instances = [
         streamlit_run(PROJECT / "serve.py", tmp_path / f"instance-{n}.log", env, STARTUP_TIMEOUT_S)
-        for n, env in (
-            (n, _instance_env(bundled, tmp_path, n, chroma_url, log_url)) for n in (1, 2)
-        )
+        for n, env in enumerate(environments, start=1)
     ]
     for instance in instances:  # stopped last in, first out, whether or not both started
         running.push(instance.__exit__)
@@ -141,16 +144,18 @@ def _start(running: ExitStack, bundled: Settings, embedder: Embedder, tmp_path: 
     stops = [partial(instance.__exit__, None, None, None) for instance in instances]
     ports = [int(url.rsplit(":", 1)[1]) for url in urls]
     proxy = running.enter_context(stack.nginx(tmp_path / "nginx", ports))
-    return Stack(proxy, urls, log_url, tmp_path / "nginx", stops)
+    return Stack(proxy, urls, log_url, tmp_path / "nginx", stops, environments)
 
 
-def _instance_env(
-    bundled: Settings, tmp_path: Path, n: int, chroma_url: str, log_url: str
-) -> dict[str, str]:
-    data_dir = _instance_data_dir(bundled, tmp_path / f"instance-{n}")
+def _instance_env(tmp_path: Path, n: int, chroma_url: str, log_url: str) -> dict[str, str]:
+    """One instance's settings: an empty data dir of its own; vectors, registry, log and
+    accounts shared."""
+    data_dir = tmp_path / f"instance-{n}"
+    data_dir.mkdir()
     return {
         "SHARECHECK_DATA_DIR": str(data_dir), "SHARECHECK_CHROMA_URL": chroma_url,
         "SHARECHECK_LOG_URL": log_url, "SHARECHECK_ACCOUNTS_URL": log_url,
+        "SHARECHECK_REGISTRY_URL": log_url,
         "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
     }  # fmt: skip
 
@@ -216,11 +221,30 @@ def test_two_instances_behind_nginx_share_the_vectors_and_the_log(services: Stac
                 assert page.get_by_label("Password", exact=True).count() == 0
             answered = time.perf_counter() - started
             _each_instance_served_its_browser(services)
+            _ingested_on_first_answered_on_second(services, pages[1])
             _second_instance_stops(services, routes, pages[1])
         finally:
             browser.close()
     _log_holds_each_answer_once(services)
     print(f"\ntwo browsers signed in, answered and reloaded through nginx in {answered:.1f} s")
+
+
+def _ingested_on_first_answered_on_second(services: Stack, page: Any) -> None:
+    """`python -m ingest` with the first instance's settings adds a document; the second
+    instance, running all along, answers from it."""
+    folder = services.folder.parent / "new-documents"
+    folder.mkdir()
+    (folder / "street-lamps.md").write_text(LAMP, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", str(folder), "--quiet"],
+        cwd=PROJECT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, **services.environments[0], "PYTHONPATH": str(PROJECT)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    page.get_by_test_id("stChatInputTextArea").fill(LAMP_QUESTION)
+    page.get_by_test_id("stChatInputTextArea").press("Enter")
+    page.get_by_test_id("stExpander").filter(has_text="Street lamp agreement").first.wait_for()
+    _idle(page)
 
 
 def _second_instance_stops(services: Stack, routes: list[str], page: Any) -> None:
@@ -251,9 +275,9 @@ def _log_holds_each_answer_once(services: Stack) -> None:
     deadline = time.monotonic() + 10  # the second instance's write may land just after its page
     settings = Settings(data_dir=services.folder / "verify", log_url=services.log_url)
     with AnswerLog.open(settings) as log:
-        while len(log.answers()) < len(QUESTIONS) and time.monotonic() < deadline:
+        while len(log.answers()) < len(QUESTIONS) + 1 and time.monotonic() < deadline:
             time.sleep(0.5)
         questions = sorted(answer.question for answer in log.answers())
         result = log.verify()
-    assert questions == sorted(QUESTIONS)
+    assert questions == sorted([*QUESTIONS, LAMP_QUESTION])
     assert result.ok, result.problems
