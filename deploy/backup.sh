@@ -4,7 +4,9 @@
 # Reads the SHARECHECK_* environment of the app (/etc/sharecheck/sharecheck.env):
 #   SHARECHECK_DATA_DIR         registry, accounts, uploads, log checkpoints (SQLite copied with
 #                               SQLite's backup API, so a running app is no problem)
-#   SHARECHECK_LOG_URL          the log in PostgreSQL: pg_dump (custom format)
+#   SHARECHECK_LOG_URL          the log in PostgreSQL: pg_dump (custom format); with it the
+#                               registry and accounts when their URLs name the same database
+#   SHARECHECK_REGISTRY_URL     the document registry, dumped on its own when in another database
 #   SHARECHECK_CHROMA_SERVER_DIR the Chroma server's --path; stop that server first (its files are
 #                               not safe to copy while it writes), as sharecheck-backup.service does
 # The data dir goes first and the log after: the log's checkpoints in the backup then never name
@@ -46,6 +48,12 @@ case "${SHARECHECK_LOG_URL:-}" in
   "") say "log in the data dir (log.sqlite, copied above)" ;;
   *) say "SHARECHECK_LOG_URL is neither PostgreSQL nor unset: back that database up yourself" ;;
 esac
+
+if [ -n "${SHARECHECK_REGISTRY_URL:-}" ] && [ "$SHARECHECK_REGISTRY_URL" != "${SHARECHECK_LOG_URL:-}" ]; then
+  say "registry database (pg_dump)"
+  pg_dump --format=custom --no-owner --no-privileges --file "$out/registry.pgdump" \
+      "$(echo "$SHARECHECK_REGISTRY_URL" | sed 's|^postgresql+psycopg://|postgresql://|')"
+fi
 
 if [ -n "${SHARECHECK_CHROMA_SERVER_DIR:-}" ]; then
   say "Chroma server directory $SHARECHECK_CHROMA_SERVER_DIR"

@@ -28,6 +28,13 @@ if [ -f "$backup/log.pgdump" ]; then
       "$backup/log.pgdump"
 fi
 
+if [ -f "$backup/registry.pgdump" ]; then
+  say "registry database"
+  pg_restore --no-owner --no-privileges --exit-on-error \
+      --dbname "$(echo "${SHARECHECK_REGISTRY_URL:?set SHARECHECK_REGISTRY_URL}" | sed 's|^postgresql+psycopg://|postgresql://|')" \
+      "$backup/registry.pgdump"
+fi
+
 if [ -f "$backup/chroma-server.tar.gz" ]; then
   dir="${SHARECHECK_CHROMA_SERVER_DIR:?set SHARECHECK_CHROMA_SERVER_DIR}"
   empty_or_absent "$dir" || { say "$dir is not empty"; exit 1; }
