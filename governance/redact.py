@@ -34,7 +34,7 @@ from governance.redact_patterns import (
     role_mailbox,
 )
 from governance.redact_places import place_spans
-from governance.redact_words import STOPWORDS
+from governance.redact_words import RANK_TITLES, STOPWORDS, TITLES
 
 if TYPE_CHECKING:
     from core.answer import Answer
@@ -153,6 +153,27 @@ def merge_spans(spans: list[Span], text: str = "") -> list[Span]:
         else:
             joined.append(span)
     return joined
+
+
+# A word of a name found once that is looked for again: capitalised as found, three letters or more.
+TITLE_WORDS = TITLES | RANK_TITLES | frozenset(
+    "master pani herr frau madame mme monsieur signora signor señora señor senhora senhor sheikh".split()
+)
+NAME_WORD = re.compile(r"[^\W\d_]{3,}(?:[-'’][^\W\d_]+)*")
+
+
+def other_mentions(text: str, spans: list[Span]) -> list[Span]:
+    """Every other mention of a name found once: "Joy moved ... Joy's DOB", "Patricia Holmes ...
+    Holmes". The same word in the same case, so "Mark" found does not take "mark the file"."""
+    words = {
+        word.group() for span in spans if span.kind == "NAME"
+        for word in NAME_WORD.finditer(text, span.start, span.end)
+        if word.group().lower() not in STOPWORDS | TITLE_WORDS
+    }
+    if not words:
+        return []
+    mention = re.compile(r"(?<![\w'’-])(?:" + "|".join(map(re.escape, sorted(words))) + r")(?![\w-])")
+    return [Span(m.start(), m.end(), "NAME") for m in mention.finditer(text)]
 
 
 def apply_spans(text: str, spans: list[Span]) -> Redaction:
@@ -332,7 +353,7 @@ class Redactor:
             s for s in self._spans(text)
             if not any(s.start < end and start < s.end for start, end in placeholders)
         ]
-        return merge_spans(spans, text)
+        return merge_spans([*spans, *other_mentions(text, spans)], text)
 
     def _kept_spans(self) -> frozenset[str]:
         """Every piece of personal data in the `keep` texts, normalised."""

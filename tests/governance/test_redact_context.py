@@ -64,6 +64,10 @@ CATCHES = [
     # bank details after "sort" alone; plates typed in one case only
     ("the Smith family and the Kayleigh referral", "the [NAME] family and the [NAME] referral"),
     ("The Shahs want to donate", "The [NAME] want to donate"),
+    # a name found once is taken wherever else it is written, in the same case (session 7)
+    ("her partner Joy moved out. Joy's DOB is on file", "her partner [NAME] moved out. [NAME]'s DOB is on file"),
+    ("The son, Mark, said no. Can I mark the file as closed? Mark's fine",
+     "The son, [NAME], said no. Can I mark the file as closed? [NAME]'s fine"),
     ("his acc 66778899 sort 09-01-29", "his acc [BANK_ACCOUNT] sort [BANK_ACCOUNT]"),
     ("Old one 40-47-84 / 71203345, new", "Old one [BANK_ACCOUNT] / [BANK_ACCOUNT], new"),
     ("sent account 41-23-45-67 on a note", "sent account [BANK_ACCOUNT] on a note"),
