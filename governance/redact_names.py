@@ -220,8 +220,9 @@ class NameFinder:
         """ "tell Castle Hill Hospital", "near Burton Pidsea": the words name an organisation
         (the word after them says what it is) or are a town of two words or more."""
         nxt = self._adjacent(found[1])
-        if nxt is not None and nxt.lower in ORGANISATION_HEADS:
-            return True
+        same_sentence = nxt is not None and not self.text[self.words[found[1]].end : nxt.start].strip()
+        if nxt is not None and same_sentence and nxt.lower in ORGANISATION_HEADS:
+            return True  # "Castle Hill Hospital"; not "called Reece Doughty. Watch want ..."
         first, last = self.words[found[0]], self.words[found[1]]
         return found[1] > found[0] and fold(self.text[first.start : last.end]) in self.names.places
 
@@ -549,7 +550,8 @@ class NameFinder:
             capital_before and before is not None and before.lower not in _TITLES_AND_RELATIONS)
 
     def _after_place(self, i: int) -> bool:
-        return i > 0 and self.words[i - 1].lower in PLACE_PREPOSITIONS
+        """ "lives in Beverley"; not "just come in: jayden mcbride"."""
+        return i > 0 and self.words[i - 1].lower in PLACE_PREPOSITIONS and not self._gap_before(i).strip()
 
 
 # "Harold 'Harry' Clegg": a first name, a nickname in quotes, a surname.

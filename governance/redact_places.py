@@ -165,6 +165,20 @@ FLAT_ALONE = re.compile(
     r"|months?\b|years?\b|pounds?\b|quid\b))",
     re.IGNORECASE,
 )
+# "van 23 Kingfisher caravan park", "caravan 8 at Sand le Mere holiday park", "room B14 in
+# Courtyard halls", "room 14 at Brookfield care home": a home by its number on a named site.
+HOME_ON_SITE = re.compile(
+    r"\b((?i:static\s+)?(?i:caravan|van|chalet|lodge|pitch|plot|room|berth|mooring)\s+[A-Z]?\d{1,4}[A-Za-z]?"
+    r"(?:\s*,?\s*(?i:at|in|on)?\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+(?:(?:le|on|upon|de)\s+)?){1,4}"
+    r"(?i:caravan\s+park|holiday\s+park|leisure\s+park|holiday\s+village|caravan\s+site|park|halls"
+    r"|hall|marina)))\b"
+)
+# "room 14 at Brookfield care home": the room, where the home's name is taken as an institution.
+ROOM_IN_HOME = re.compile(
+    r"\b((?i:room|flat|apartment)\s+[A-Z]?\d{1,4}[A-Za-z]?)(?=\s*,?\s*(?i:at|in)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’-]*\s+){1,3}(?i:care\s+home|nursing\s+home|residential\s+home|house|court|lodge"
+    r"|hostel|halls|supported\s+living|sheltered\s+housing))"
+)
 # "11 The Paddocks", "47 Westgate": a number, then a house row or a one-word street that names a
 # street by its ending.
 _ONE_WORD_STREET = (
@@ -499,6 +513,8 @@ def place_spans(text: str) -> Iterator[Span]:
     for span in addresses(text):
         yield with_tail(text, span)
     yield from groups(HOME_IN_BUILDING, "ADDRESS", text, 1)  # "the bottom flat, Jayden": no tail
+    yield from groups(HOME_ON_SITE, "ADDRESS", text, 1)
+    yield from groups(ROOM_IN_HOME, "ADDRESS", text, 1)
     yield from groups(HOSPITAL_FOR_A_PERSON, "SCHOOL_OR_INSTITUTION", text, 1)
     yield from homes_after_cue(text)
     yield from institutions(text)

@@ -64,6 +64,9 @@ CATCHES = [
     # bank details after "sort" alone; plates typed in one case only
     ("the Smith family and the Kayleigh referral", "the [NAME] family and the [NAME] referral"),
     ("The Shahs want to donate", "The [NAME] want to donate"),
+    ("referral just come in: jayden mcbride (7), attends", "referral just come in: [NAME] (7), attends"),
+    ("he's called Reece Doughty. Watch want to send flowers",
+     "he's called [NAME]. Watch want to send flowers"),
     # a name found once is taken wherever else it is written, in the same case (session 7)
     ("her partner Joy moved out. Joy's DOB is on file", "her partner [NAME] moved out. [NAME]'s DOB is on file"),
     ("The son, Mark, said no. Can I mark the file as closed? Mark's fine",
@@ -86,6 +89,10 @@ CATCHES = [
     ("record for flat 14b, Lambert House, Spring Bank.", "record for [ADDRESS]."),
     ("he lives in flat 6. can i", "he lives in [ADDRESS]. can i"),
     ("plot 34 on the caravan site", "[ADDRESS] on the caravan site"),
+    ("dispute at van 23 Kingfisher caravan park, chap", "dispute at [ADDRESS], chap"),
+    ("living in caravan 8 at Sand le Mere holiday park", "living in [ADDRESS]"),
+    ("Mrs Nowak, room 14 at Brookfield care home in Hornsea",
+     "[NAME], [ADDRESS] at [SCHOOL_OR_INSTITUTION] in Hornsea"),
     ("at 11 The Paddocks and at 47 Westgate", "at [ADDRESS] and at [ADDRESS]"),
     ("attended Hillcrest, 4 Church View, Brandesburton", "attended [ADDRESS]"),
     ("a van at Golden Sands holiday park", "a van at [ADDRESS]"),
