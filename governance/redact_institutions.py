@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from governance.redact_patterns import Span
-from governance.redact_places import _CAP, KIN, PUBLIC_BODY_WORDS, _only_a_town
+from governance.redact_places import _CAP, _LOWER_HEAD, KIN, PUBLIC_BODY_WORDS, _only_a_town
 from governance.redact_words import DAYS_AND_MONTHS, SERVICE_WORDS, STOPWORDS, TITLES
 
 KIND = "SCHOOL_OR_INSTITUTION"
@@ -96,11 +96,7 @@ GP_PRACTICE_CUE = re.compile(
 # name's first word may be a place but no everyday word ("at the local primary school" stays).
 LOWER_INSTITUTION = re.compile(
     r"\b(?:at|to|attends|attending|from|into)\s+(?:the\s+)?"
-    r"((?:st\s+)?(?:[a-z][a-z'’-]{2,}\s+){1,2}(?:primary(?:\s+school)?|academy|school|college"
-    r"|nursery|infants|juniors|surgery|medical\s+centre|health\s+centre|group\s+practice"
-    r"|medical\s+practice|care\s+home|nursing\s+home|residential\s+home|sixth\s+form|6th\s+form"
-    r"|uni|day\s+centre|supported\s+living|sheltered\s+housing|hostel)"
-    r"(?:\s+(?:north|south|east|west))?)\b"
+    rf"((?:st\s+)?(?:[a-z][a-z'’-]{{2,}}\s+){{1,2}}{_LOWER_HEAD})\b"
 )
 # "The Avenues Medical Centre": a capital "The" is part of the name.
 THE_BEFORE = re.compile(r"(?:The|THE)\s+$")

@@ -704,7 +704,7 @@ THING_AFTER = re.compile(
 RIVER_BEFORE = re.compile(r"\b(?:River|river|Lake|lake|Mount|Port)\s+$")
 RIVER_FIRST = re.compile(r"(?:River|Lake|Mount|Port)\s")
 # "the Grace period", "the Victoria flood plan": after "the", a name used as a word before a noun.
-THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+ARTICLE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 NOUN_AFTER = re.compile(r"\s+([a-z]{3,})\b")
 # "Brigg, Barton and Epworth": towns listed together.
 TOWN_LIST_GAP = re.compile(r"\s*(?:,|\band\b|\bor\b|&)\s*")
@@ -720,7 +720,7 @@ def names_a_thing(text: str, span: Span) -> bool:
     noun = NOUN_AFTER.match(text, span.end)
     plural_or_possessive = found.endswith("s") or POSSESSIVE.search(found)
     only_a_name = names.first.get(fold(found.split()[0])) is False  # "the Kayleigh referral"
-    if THE_BEFORE.search(text, max(0, span.start - 5), span.start) and noun and not (
+    if ARTICLE_BEFORE.search(text, max(0, span.start - 5), span.start) and noun and not (
             plural_or_possessive or only_a_name
             or noun.group(1) in GROUP_NOUNS | PERSONAL_NOUNS | STOPWORDS):
         return True

@@ -203,10 +203,11 @@ _INSTITUTION_HEAD = (
 # The same place words in lower case, after a capitalised name: "Busy Bees nursery".
 _LOWER_HEAD = (
     r"(?:(?:primary|junior|infant|secondary|high|grammar|community|special|nursery)\s+)*"
-    r"(?:school|academy|college|primary|nursery|pre-?school|playgroup|care\s+home"
-    r"|nursing\s+home|residential\s+home|surgery|medical\s+centre|health\s+centre|sixth\s+form"
-    r"|6th\s+form|uni|university|institute|day\s+centre|supported\s+living|sheltered\s+housing"
-    r"|children['’]s\s+home|hostel|refuge)(?:\s+(?:north|south|east|west))?"
+    r"(?:school|academy|college|primary|nursery|infants|juniors|pre-?school|playgroup|care\s+home"
+    r"|nursing\s+home|residential\s+home|surgery|medical\s+centre|health\s+centre"
+    r"|group\s+practice|medical\s+practice|sixth\s+form|6th\s+form|uni|university|institute"
+    r"|day\s+centre|supported\s+living|sheltered\s+housing|children['’]s\s+home|hostel|refuge)"
+    r"(?:\s+(?:north|south|east|west))?"
 )
 # "Greatfield Primary School", "St Mary's Catholic Primary", "Oakwood Care Home".
 INSTITUTION = re.compile(
