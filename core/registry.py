@@ -145,19 +145,33 @@ def m004_ingest_holder(db: sqlite3.Connection) -> None:
     )
 
 
+def m005_upload_files(db: sqlite3.Connection) -> None:
+    """Files uploaded in the app, kept in the registry's database when it is shared
+    (SHARECHECK_REGISTRY_URL), so each instance can restore its uploads folder from here: the
+    bytes and the manifest entry. A removed upload keeps its row without bytes (`removed_at`
+    set), which tells the other instances to delete their copy."""
+    db.execute(
+        "CREATE TABLE upload_files (name TEXT PRIMARY KEY, content BLOB, sha256 TEXT NOT NULL,"
+        " size INTEGER NOT NULL, entry TEXT, uploaded_by TEXT NOT NULL DEFAULT '',"
+        " stored_at TEXT NOT NULL, removed_by TEXT, removed_at TEXT)"
+    )
+
+
 # Append new migrations at the end; never change one that has shipped.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_initial, m002_document_laws, m003_document_versions, m004_ingest_holder,
+    m005_upload_files,
 ]  # fmt: skip
 MIGRATIONS_TABLE = "registry_migrations"
 # pg_advisory_xact_lock key for the registry's writers: any constant unique within the database
 # (the answer log's is 0x5368617265, the accounts' 0x5573657273).
 PG_REGISTRY_LOCK_KEY = 0x5265676973  # "Regis"
-# SQLite's spelling -> PostgreSQL's in the migrations' DDL: bytes (the text fingerprints), a
+# SQLite's spelling -> PostgreSQL's in the migrations' DDL: bytes (text fingerprints, uploads), a
 # similarity in double precision (REAL is 4 bytes in PostgreSQL, 8 in SQLite), and the row number
 # SQLite gives every row (`rowid`), which orders versions that ended in the same second.
 PG_SPELLINGS = (
     ("shingles BLOB", "shingles BYTEA"),
+    ("content BLOB", "content BYTEA"),
     ("similarity REAL", "similarity DOUBLE PRECISION"),
     (
         "CREATE TABLE versions (",
@@ -238,6 +252,24 @@ class IngestHolder:
     host: str
     pid: int
     since: str
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """A file uploaded in the app as the shared registry keeps it (its bytes read apart)."""
+
+    name: str  # the file's name in the uploads folder
+    sha256: str
+    size: int
+    entry: dict[str, Any] | None  # its row in the uploads folder's manifest, if it has one
+    uploaded_by: str
+    stored_at: str
+    removed_at: str | None = None  # set when an admin removed it: its bytes are gone
+
+    @property
+    def held(self) -> bool:
+        """Are the file's bytes in the registry?"""
+        return self.removed_at is None
 
 
 @dataclass(frozen=True)
@@ -589,6 +621,58 @@ class Registry:
         with self._transaction():
             for table in ("refs", "documents", "duplicates", "fingerprints"):
                 self.db.execute(f"DELETE FROM {table}")
+
+    # -- uploaded files (kept here when the registry is shared) -------------------------------
+    def keep_upload(
+        self, name: str, content: bytes, entry: dict[str, Any] | None, uploaded_by: str
+    ) -> StoredUpload:
+        """Keep an uploaded file's bytes and manifest entry in one statement, replacing any
+        file of that name (a new version, or one removed before)."""
+        kept = StoredUpload(
+            name, hashlib.sha256(content).hexdigest(), len(content), entry, uploaded_by, _now()
+        )
+        columns = (
+            "name", "content", "sha256", "size", "entry", "uploaded_by", "stored_at",
+            "removed_by", "removed_at",
+        )  # fmt: skip
+        with self._transaction():
+            self.db.execute(
+                _upsert("upload_files", columns),
+                (
+                    name, content, kept.sha256, kept.size,
+                    None if entry is None else json.dumps(entry), uploaded_by, kept.stored_at,
+                    None, None,
+                ),
+            )  # fmt: skip
+        return kept
+
+    def uploads(self) -> list[StoredUpload]:
+        """Every uploaded file the registry knows, held or removed, by name (without bytes)."""
+        rows = self.db.execute(
+            "SELECT name, sha256, size, entry, uploaded_by, stored_at, removed_at"
+            " FROM upload_files ORDER BY name"
+        )
+        return [
+            StoredUpload(r[0], r[1], r[2], None if r[3] is None else json.loads(r[3]), *r[4:])
+            for r in rows.fetchall()
+        ]
+
+    def upload_content(self, name: str) -> bytes | None:
+        """An uploaded file's bytes; None when the registry does not hold them."""
+        row = self.db.execute(
+            "SELECT content FROM upload_files WHERE name = ? AND removed_at IS NULL", (name,)
+        ).fetchone()
+        return None if row is None or row[0] is None else bytes(row[0])
+
+    def remove_upload(self, name: str, removed_by: str) -> None:
+        """An admin removed an uploaded file: its bytes and entry go, its row stays as the sign
+        for other instances to delete their copy."""
+        with self._transaction():
+            self.db.execute(
+                "UPDATE upload_files SET content = NULL, entry = NULL, removed_by = ?,"
+                " removed_at = ? WHERE name = ? AND removed_at IS NULL",
+                (removed_by, _now(), name),
+            )
 
     # -- who is ingesting ---------------------------------------------------------------------
     def note_ingest_holder(self, holder: IngestHolder) -> None:

@@ -221,3 +221,33 @@ def test_the_ingest_holder_is_noted_and_forgotten_by_itself_only(registry: Regis
     assert registry.ingest_holder() == holder
     registry.forget_ingest_holder(holder)
     assert registry.ingest_holder() is None
+
+
+def test_an_uploaded_file_is_kept_whole_replaced_and_removed_to_a_sign(registry: Registry) -> None:
+    """Uploaded files (kept here when the registry is shared): bytes as given, every byte value
+    and no text decoding; a removal keeps the name and hash but not the bytes."""
+    content = bytes(range(256)) * 300
+    entry = {"file": "visitors.pdf", "kind": "policy", "uploaded_by": "ann"}
+    kept = registry.keep_upload("visitors.pdf", content, entry, "ann")
+    assert (kept.sha256, kept.size) == (hashlib.sha256(content).hexdigest(), len(content))
+    assert registry.uploads() == [kept]
+    assert registry.upload_content("visitors.pdf") == content
+    assert registry.upload_content("other.pdf") is None
+    registry.keep_upload("visitors.pdf", b"%PDF v2", {**entry, "version": "2"}, "bob")
+    (again,) = registry.uploads()
+    assert (again.entry, again.uploaded_by, again.held) == ({**entry, "version": "2"}, "bob", True)
+    registry.remove_upload("visitors.pdf", "carol")
+    (gone,) = registry.uploads()
+    assert (gone.held, gone.entry, gone.sha256) == (False, None, hashlib.sha256(b"%PDF v2").hexdigest())
+    assert registry.upload_content("visitors.pdf") is None
+    registry.keep_upload("visitors.pdf", b"%PDF v3", None, "ann")  # uploaded again
+    assert registry.upload_content("visitors.pdf") == b"%PDF v3"
+    assert registry.uploads()[0].held
+
+
+def test_an_upload_kept_through_one_instance_is_read_by_the_other(open_registry: Opener) -> None:
+    first, second = open_registry(), open_registry()
+    first.keep_upload("a.md", b"# A\n", {"file": "a.md"}, "ann")
+    assert second.upload_content("a.md") == b"# A\n"
+    second.remove_upload("a.md", "bob")
+    assert not first.uploads()[0].held
