@@ -3,7 +3,8 @@ documents or new versions of them, remove and re-read them."""
 
 from __future__ import annotations
 
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ import streamlit as st
 from assistant.service import Assistant
 from core.passage import KINDS
 from core.registry import DocumentRecord, DuplicateRecord, Registry, VersionRecord
+from ingest.upload_store import UploadStore
 from ui import services
 from ui.auth import current_user, require_page
 from ui.citations import escape_markdown
@@ -138,6 +140,18 @@ def last_ingest() -> None:
         show_report(report)
 
 
+@contextmanager
+def shared_uploads() -> Iterator[UploadStore | None]:
+    """The uploaded files the shared registry keeps; None when the registry is not shared and
+    the uploads folder is the only copy."""
+    settings = services.settings()
+    if not settings.registry_url:
+        yield None
+        return
+    with closing(Registry.open(settings)) as registry:
+        yield UploadStore.shared(settings, registry)
+
+
 NEW_DOCUMENT = ""
 UPLOAD_OF_KEY = "upload_of"
 UPLOADED_KEY = "library_uploaded"
@@ -178,8 +192,11 @@ def upload_form(assistant: Assistant, folder: Path) -> None:
         user.name if user else "",
     )  # fmt: skip
     try:
-        for upload in files:
-            save_upload(folder, upload.name, upload.getvalue(), meta, list(documents.values()))
+        with shared_uploads() as shared:
+            for upload in files:
+                save_upload(
+                    folder, upload.name, upload.getvalue(), meta, list(documents.values()), shared
+                )
     except UploadRefused as error:
         st.error(str(error))
         return
@@ -188,11 +205,17 @@ def upload_form(assistant: Assistant, folder: Path) -> None:
 
 
 def remove_form(assistant: Assistant, folder: Path) -> None:
-    names = uploaded_files(folder)
+    with shared_uploads() as shared:  # uploads made on any instance, when shared
+        names = shared.names() if shared else uploaded_files(folder)
     if not names:
         st.caption("No uploaded documents to remove.")
         return
-    current = {d.source: d for d in assistant.documents() if Path(d.root) == folder.resolve()}
+    from_anywhere = shared is not None  # read from another instance's folder, maybe
+    current = {
+        d.source: d
+        for d in assistant.documents()
+        if Path(d.root) == folder.resolve() or (from_anywhere and d.source in names)
+    }
 
     def label(name: str) -> str:
         doc = current.get(name)
@@ -205,7 +228,9 @@ def remove_form(assistant: Assistant, folder: Path) -> None:
         confirmed = st.checkbox("Yes, remove it and its passages")
         submitted = st.form_submit_button("Remove")
     if submitted and name and confirmed:
-        remove_upload(folder, name)
+        user = current_user()
+        with shared_uploads() as shared:
+            remove_upload(folder, name, shared, user.name if user else "admin")
         ingest_then_refresh(assistant, [folder])
 
 
@@ -213,6 +238,8 @@ def reread_all(assistant: Assistant, folder: Path) -> None:
     roots = {Path(d.root) for d in assistant.documents()} | {folder}
     st.caption("Reads changed files again and drops documents whose files have gone.")
     if st.button("Re-read all documents", icon=":material/sync:"):
+        if services.settings().registry_url:  # restored from the shared registry (ingest)
+            folder.mkdir(parents=True, exist_ok=True)
         ingest_then_refresh(assistant, sorted(r for r in roots if r.is_dir()))
 
 

@@ -31,6 +31,7 @@ from ingest.readers import Block, RawDocument
 from ingest.sandbox import DocumentReader, ReaderProcess
 from ingest.structure import StructureParser
 from ingest.titles import infer_title
+from ingest.upload_store import Restored, UploadStore
 from ingest.versions import VersionPlan, identities, plan_versions
 
 __all__ = ["FOLDER_NOTES", "FileOutcome", "IngestReport", "Ingester", "SourceFile", "discover"]
@@ -148,6 +149,8 @@ class Ingester:
         self.embedder = embedder
         self.store = store or PassageStore(settings, embedder)
         self.registry = Registry.open(settings)
+        # With the registry shared, uploaded files are kept there too (ingest/upload_store.py).
+        self.uploads = UploadStore.shared(settings, self.registry)
         self.reader = reader or ReaderProcess(settings.ingest)
         self.chunker = Chunker(
             embedder.count_tokens, settings.passage_tokens, settings.passage_overlap_tokens
@@ -163,6 +166,7 @@ class Ingester:
         """Call under `writer_lock`: one writer at a time. The folders and their manifests are
         read before anything is changed, so a manifest that cannot be used changes nothing."""
         started = time.perf_counter()
+        restored = self._restore_uploads(roots)
         found = survey(roots)
         manifests = _manifests(roots)
         if rebuild:
@@ -171,7 +175,9 @@ class Ingester:
         self.repair()
         report = IngestReport(problems=_manifest_notes(roots, manifests, found))
         report.outcomes.extend(FileOutcome(s.source, "skipped", reason=s.reason) for s in found.skipped)
-        report.outcomes.extend(self._remove_missing(roots, found.files))
+        unrestored = restored.failed.items()
+        report.outcomes.extend(FileOutcome(n, "failed", reason=r) for n, r in unrestored)
+        report.outcomes.extend(self._remove_missing(roots, found.files, restored))
         versions, clashes = self._current_versions(found.files, manifests)
         report.outcomes.extend(clashes)
         files = versions.files
@@ -481,14 +487,33 @@ class Ingester:
         still = self.registry.sources_of(candidate_ids)
         self.store.delete(sorted(pid for pid, sources in still.items() if not sources))
 
-    def _remove_missing(self, roots: list[Path], files: list[SourceFile]) -> list[FileOutcome]:
+    def _restore_uploads(self, roots: list[Path]) -> Restored:
+        """With the registry shared and the uploads folder among `roots`: that folder brought
+        in line with the uploads the registry keeps, before it is read."""
+        if self.uploads is None or not any(self.uploads.is_folder(r) for r in roots):
+            return Restored()
+        return self.uploads.restore()
+
+    def _remove_missing(
+        self, roots: list[Path], files: list[SourceFile], uploads: Restored | None = None
+    ) -> list[FileOutcome]:
         """Documents ingested from these folders whose files are gone lose their passages;
-        duplicates whose files are gone are forgotten."""
+        duplicates whose files are gone are forgotten. With the registry shared, an upload whose
+        bytes it holds is never removed for want of this instance's copy, and one an admin
+        removed goes wherever it was read from (another instance's uploads folder)."""
         folders = {str(r.resolve()) for r in roots if r.is_dir()}
         present = {(str(f.root), f.source) for f in files}
+        uploads = uploads or Restored()
+        here = str(self.uploads.folder.resolve()) if self.uploads else None
         outcomes = []
         for doc in self.registry.documents():
-            if doc.root in folders and (doc.root, doc.source) not in present:
+            if doc.root == here and doc.source in uploads.held:
+                continue
+            if doc.root in folders:
+                gone = (doc.root, doc.source) not in present
+            else:  # read elsewhere: gone only as the very file an admin removed
+                gone = uploads.removed.get(doc.source) == doc.doc_hash
+            if gone:
                 ids = self.registry.ids_of(doc.source)
                 self._forget_source(doc.source, ids)
                 self.registry.remove(doc.source)

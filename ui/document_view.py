@@ -6,12 +6,15 @@ from __future__ import annotations
 import base64
 import html
 import re
+from contextlib import closing
 from pathlib import Path
 
 import streamlit as st
 
 from assistant.service import Assistant
 from core.passage import Passage
+from core.registry import Registry
+from ingest.upload_store import UploadStore
 from ui import services
 from ui.citations import escape_markdown
 from ui.pdf_page import PageView, page_with_highlight
@@ -58,8 +61,24 @@ def _clause_key(clause: str) -> tuple[int, ...]:
 
 
 def document_path(assistant: Assistant, source: str) -> Path | None:
+    """The document's file on this machine: where it was read from, else (an upload made on
+    another instance, the registry shared) this instance's copy restored from the registry."""
     record = next((d for d in assistant.documents() if d.source == source), None)
-    return Path(record.root) / record.source if record else None
+    if record is None:
+        return None
+    path = Path(record.root) / record.source
+    if path.is_file():
+        return path
+    return _restored_upload(source) or path
+
+
+def _restored_upload(source: str) -> Path | None:
+    settings = services.settings()
+    if not settings.registry_url:
+        return None
+    with closing(Registry.open(settings)) as registry:
+        shared = UploadStore.shared(settings, registry)
+        return shared.restore_one(source) if shared else None
 
 
 def show_in_document(assistant: Assistant, passage: Passage) -> None:

@@ -4,27 +4,35 @@ The folder is an ordinary ingest root, so `python -m ingest DATA_DIR/uploads` re
 way the app does (each file parsed in the ingest's reading process, never in the app's), and a
 removed file's passages leave the store on the next ingest of the folder. The manifest is read
 and its entries checked by the one model ingest uses (`ingest.manifest`).
+
+With the registry shared (SHARECHECK_REGISTRY_URL) an upload is written to the registry's
+database first, in one transaction (`ingest.upload_store`; if that fails nothing is kept), and
+the folder is this instance's copy of what the database holds, as every instance's is.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from core.errors import ManifestError
 from core.registry import DocumentRecord
 from ingest.discovery import FOLDER_NOTES
-from ingest.manifest import MANIFEST_NAMES, DocumentEntry, read_manifest
+from ingest.manifest import DocumentEntry
 from ingest.readers import SUPPORTED
-
-MANIFEST = MANIFEST_NAMES[0]
+from ingest.upload_store import (
+    UploadNotKept,
+    UploadStore,
+    manifest_rows,
+    replace_file,
+    save_manifest,
+)
+from ingest.upload_store import uploaded_files as uploaded_files
 
 
 class UploadRefused(ValueError):
@@ -74,25 +82,10 @@ def safe_name(name: str) -> str:
 
 
 def _load(folder: Path) -> list[dict[str, Any]]:
-    path = folder / MANIFEST
     try:
-        return read_manifest(path if path.is_file() else None).rows
+        return manifest_rows(folder)
     except ManifestError as err:
         raise UploadRefused(f"{err}; fix or remove that manifest first") from None
-
-
-def _replace(target: Path, content: bytes) -> None:
-    """Write beside the target, then swap it in: a link planted at the target is replaced,
-    never written through."""
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    tmp.write_bytes(content)
-    os.replace(tmp, target)
-
-
-def _save(folder: Path, entries: list[dict[str, Any]]) -> None:
-    text = yaml.safe_dump({"documents": entries}, sort_keys=False, allow_unicode=True)
-    _replace(folder / MANIFEST, text.encode("utf-8"))
 
 
 def save_upload(
@@ -101,19 +94,41 @@ def save_upload(
     content: bytes,
     meta: UploadMeta,
     library: Sequence[DocumentRecord] = (),
+    shared: UploadStore | None = None,
 ) -> Path:
     """Keep the file and record its metadata in the manifest. A file of the same name is
     replaced only when it is a version of the same document; `library` (the stored documents)
-    refuses a new document named like one already there."""
+    refuses a new document named like one already there. With `shared` (the registry is shared)
+    the file and its entry go into the registry first, in one transaction, and the folder is
+    brought in line with it before the name is checked."""
     base = safe_name(name)
     entry = meta.entry(base)
+    if shared is not None:
+        _check_size(base, content, shared.max_file_mb)
+        try:
+            shared.restore(adopt=False)
+        except ManifestError as err:
+            raise UploadRefused(f"{err}; fix or remove that manifest first") from None
     folder.mkdir(parents=True, exist_ok=True)
     rows = _load(folder)
     _check_name(folder, base, meta.doc_id, rows, library)
+    if shared is not None:
+        try:
+            shared.keep(base, content, entry, meta.uploaded_by)
+        except UploadNotKept as err:
+            raise UploadRefused(str(err)) from None
     target = folder / base
-    _replace(target, content)
-    _save(folder, [e for e in rows if e.get("file") != base] + [entry])
+    replace_file(target, content)
+    save_manifest(folder, [e for e in rows if e.get("file") != base] + [entry])
     return target
+
+
+def _check_size(base: str, content: bytes, max_file_mb: float) -> None:
+    """A file the ingest would refuse as too large is not kept in the shared registry either."""
+    if len(content) > max_file_mb * 1024 * 1024:
+        raise UploadRefused(
+            f"{base}: larger than the {max_file_mb:g} MB limit (SHARECHECK_MAX_FILE_MB)"
+        )
 
 
 def _check_name(
@@ -140,19 +155,15 @@ def _check_name(
         )
 
 
-def remove_upload(folder: Path, name: str) -> None:
-    """Delete an uploaded file and its manifest entry; ingest the folder after to drop passages."""
+def remove_upload(
+    folder: Path, name: str, shared: UploadStore | None = None, removed_by: str = ""
+) -> None:
+    """Delete an uploaded file and its manifest entry (and its bytes from the shared registry,
+    with `shared`); ingest the folder after to drop passages."""
     base = safe_name(name)
     rows = _load(folder)
+    if shared is not None:
+        shared.remove(base, removed_by)
+        folder.mkdir(parents=True, exist_ok=True)  # this instance may never have had a copy
     (folder / base).unlink(missing_ok=True)
-    _save(folder, [e for e in rows if e.get("file") != base])
-
-
-def uploaded_files(folder: Path) -> list[str]:
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p.name
-        for p in folder.iterdir()
-        if p.is_file() and not p.is_symlink() and p.suffix.lower() in SUPPORTED
-    )
+    save_manifest(folder, [e for e in rows if e.get("file") != base])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -11,9 +14,11 @@ from streamlit.testing.v1 import AppTest
 
 from core.registry import Registry
 from core.settings import Settings
+from eval import stack
 from tests.app_pages.conftest import PROJECT
 
 pytestmark = pytest.mark.slow
+PG_URL = os.environ.get("SHARECHECK_TEST_PG_URL", "")
 AppFor = Callable[..., AppTest]
 
 UPLOAD = b"""# Station visitors protocol
@@ -118,3 +123,36 @@ def test_an_admin_uploads_a_new_version_and_a_re_read_keeps_it(
     assert list(police["Version"]) == ["1.3", "1.2"]
     assert list(police["Status"].str.split().str[0]) == ["current", "replaced"]
     assert list(police["Uploaded by"]) == ["test-admin", "folder corpus"]
+
+
+@pytest.mark.skipif(not PG_URL, reason="SHARECHECK_TEST_PG_URL is not set")
+def test_with_the_registry_shared_an_upload_is_kept_there_restored_and_removed(
+    data_dir: Path, app_for: AppFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SHARECHECK_REGISTRY_URL: "Add and read" keeps the file in the registry; a re-read where
+    the uploads folder has gone (another machine's data dir at the same path) restores it and
+    keeps the document; "Remove" takes the bytes out of the registry."""
+    with stack.postgres_schema(PG_URL) as url:
+        stack.copy_registry(Settings(data_dir=data_dir), Settings(data_dir=data_dir, registry_url=url))
+        monkeypatch.setenv("SHARECHECK_REGISTRY_URL", url)
+        at = library(app_for, "admin")
+        at.file_uploader[0].set_value(("visitors.md", UPLOAD, "text/markdown"))
+        at.form_submit_button[0].click().run()
+        assert not at.exception
+        with closing(Registry.open(Settings())) as registry:
+            assert [(u.name, u.held) for u in registry.uploads()] == [("visitors.md", True)]
+            assert registry.upload_content("visitors.md") == UPLOAD
+        shutil.rmtree(data_dir / "uploads")
+        next(b for b in at.button if b.label == "Re-read all documents").click().run()
+        assert not at.exception
+        assert any("5 unchanged" in c.value for c in at.caption), [c.value for c in at.caption]
+        assert (data_dir / "uploads" / "visitors.md").read_bytes() == UPLOAD
+        remove = at.tabs[1]
+        remove.selectbox[0].set_value("visitors.md")
+        remove.checkbox[0].check()
+        remove.button[0].click().run()
+        assert not at.exception
+        with closing(Registry.open(Settings())) as registry:
+            assert [(u.name, u.held) for u in registry.uploads()] == [("visitors.md", False)]
+            assert "visitors.md" not in [d.source for d in registry.documents()]
+        assert len(at.dataframe[0].value) == 4
