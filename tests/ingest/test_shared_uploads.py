@@ -23,6 +23,7 @@ from core.embedding import HashingEmbedder
 from core.registry import Registry
 from core.settings import Settings
 from eval import stack
+from ingest.upload_store import UploadStore
 from tests.ingest.helpers import ingest, outcome
 from ui.uploads import UploadMeta, UploadRefused, remove_upload, save_upload
 
@@ -45,8 +46,6 @@ ENTRY = {
 
 def upload(settings: Settings, content: bytes = VISITORS, name: str = "visitors.md") -> Path:
     """What the Library page's "Add and read" does before it ingests the uploads folder."""
-    from ingest.upload_store import UploadStore
-
     with closing(Registry.open(settings)) as registry:
         shared = UploadStore.shared(settings, registry)
         return save_upload(
@@ -55,8 +54,6 @@ def upload(settings: Settings, content: bytes = VISITORS, name: str = "visitors.
 
 
 def remove(settings: Settings, name: str = "visitors.md") -> None:
-    from ingest.upload_store import UploadStore
-
     with closing(Registry.open(settings)) as registry:
         remove_upload(settings.uploads_dir, name, UploadStore.shared(settings, registry), "bob")
 
@@ -224,8 +221,6 @@ class FailsAfterInsert:
 def test_a_failed_upload_write_leaves_neither_bytes_nor_record(
     tmp_path: Path, registry_url: str
 ) -> None:
-    from ingest.upload_store import UploadStore
-
     settings = Settings(data_dir=tmp_path / "data", registry_url=registry_url)
     with closing(Registry.open(settings)) as registry:
         registry.db = FailsAfterInsert(registry.db)
@@ -246,3 +241,19 @@ def test_an_upload_over_the_file_size_limit_is_not_kept(tmp_path: Path, registry
         upload(settings, VISITORS * 10)
     assert stored(settings) == []
     assert not (settings.uploads_dir / "visitors.md").exists()
+
+
+@needs_pg
+def test_one_file_is_restored_for_a_page_that_shows_it(tmp_path: Path, registry_url: str) -> None:
+    """What "View in document" does when this instance has no copy of an upload."""
+    settings = Settings(data_dir=tmp_path / "data", registry_url=registry_url)
+    upload(settings)
+    shutil.rmtree(settings.uploads_dir)
+    with closing(Registry.open(settings)) as registry:
+        shared = UploadStore.shared(settings, registry)
+        assert shared is not None
+        assert shared.restore_one("visitors.md") == settings.uploads_dir / "visitors.md"
+        assert shared.restore_one("other.md") is None
+        shared.remove("visitors.md", "bob")
+        assert shared.restore_one("visitors.md") is None
+    assert (settings.uploads_dir / "visitors.md").read_bytes() == VISITORS

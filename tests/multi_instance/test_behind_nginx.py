@@ -7,29 +7,29 @@ machines, and nginx with deploy/nginx's files. The account is made once, in Post
 instance builds its BM25 index from the Chroma server at start. Debian's chromium signs in and asks through the proxy, one browser pinned to each
 instance by its routing cookie. Asserted: the same account signs in on both; each browser's page,
 websocket and session cookie all went to its own instance; a reload stays signed in with its
-conversation (same instance); the metrics path is closed at the proxy; a document ingested
-through the first instance (`python -m ingest` with its settings) is answered from on the second,
-which follows the corpus version in the shared registry; with one instance stopped,
+conversation (same instance); the metrics path is closed at the proxy; a document uploaded
+through the first instance (the Library page's upload code, not its form, then `python -m
+ingest` of its uploads folder with its settings) is re-read through the second, whose uploads folder never had it
+(restored from the registry, not removed), and answered from there; with one instance stopped,
 its browser reaches the other and is still signed in there (the session is in PostgreSQL; the
 conversation was in the stopped instance's memory and is gone); the log chain verifies and holds
 each answer exactly once.
 
-Not shared yet: uploaded files stay in the data dir of the instance they were uploaded on
-(deploy/README.md). Skips, saying why, where nginx, PostgreSQL, chromium or Playwright cannot be
-had.
+Skips, saying why, where nginx, PostgreSQL, chromium or Playwright cannot be had.
 """
 
 from __future__ import annotations
 
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -39,9 +39,11 @@ import pytest
 
 from accounts.users import UserStore
 from core.embedding import Embedder
+from core.registry import Registry
 from core.settings import Settings
 from eval import stack
 from governance.log import AnswerLog
+from ingest.upload_store import UploadStore
 from tests.app_pages.streamlit_server import status, streamlit_run
 from tests.e2e.test_browser import (
     ANSWER_TIMEOUT_MS,
@@ -53,6 +55,7 @@ from tests.e2e.test_browser import (
     _session_cookie,
     _sign_in,
 )
+from ui.uploads import UploadMeta, save_upload
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -62,7 +65,7 @@ QUESTIONS = (
     "Can I refer someone to adult social care without their consent?",
     "What is the usual lawful basis when we share personal data with the council or the NHS?",
 )
-# A document ingested through the first instance while both run, and a question only it answers.
+# A document uploaded through the first instance while both run, and a question only it answers.
 LAMP = (
     "# Street lamp agreement\n\n1.1 Crews may share the location of a broken street lamp with "
     "the highways team of the council whenever they notice one on a visit.\n"
@@ -221,7 +224,7 @@ def test_two_instances_behind_nginx_share_the_vectors_and_the_log(services: Stac
                 assert page.get_by_label("Password", exact=True).count() == 0
             answered = time.perf_counter() - started
             _each_instance_served_its_browser(services)
-            _ingested_on_first_answered_on_second(services, pages[1])
+            _uploaded_on_first_answered_on_second(services, pages[1])
             _second_instance_stops(services, routes, pages[1])
         finally:
             browser.close()
@@ -229,22 +232,35 @@ def test_two_instances_behind_nginx_share_the_vectors_and_the_log(services: Stac
     print(f"\ntwo browsers signed in, answered and reloaded through nginx in {answered:.1f} s")
 
 
-def _ingested_on_first_answered_on_second(services: Stack, page: Any) -> None:
-    """`python -m ingest` with the first instance's settings adds a document; the second
-    instance, running all along, answers from it."""
-    folder = services.folder.parent / "new-documents"
-    folder.mkdir()
-    (folder / "street-lamps.md").write_text(LAMP, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "ingest", str(folder), "--quiet"],
-        cwd=PROJECT, capture_output=True, text=True, timeout=600,
-        env={**os.environ, **services.environments[0], "PYTHONPATH": str(PROJECT)},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+def _uploaded_on_first_answered_on_second(services: Stack, page: Any) -> None:
+    """A document uploaded through the first instance, its uploads folder then gone (that
+    machine's disk), survives a re-read of the second's uploads folder, which gets the file from
+    the registry; the second instance, running all along, answers from it."""
+    first, second = (Path(env["SHARECHECK_DATA_DIR"]) / "uploads" for env in services.environments)
+    settings = Settings(
+        data_dir=first.parent, registry_url=services.environments[0]["SHARECHECK_REGISTRY_URL"]
+    )
+    with closing(Registry.open(settings)) as registry:
+        shared = UploadStore.shared(settings, registry)
+        save_upload(first, "street-lamps.md", LAMP.encode(), UploadMeta(), (), shared)
+    _ingest(first, services.environments[0])
+    shutil.rmtree(first)
+    _ingest(second, services.environments[1])
+    assert (second / "street-lamps.md").read_text(encoding="utf-8") == LAMP
     page.get_by_test_id("stChatInputTextArea").fill(LAMP_QUESTION)
     page.get_by_test_id("stChatInputTextArea").press("Enter")
     page.get_by_test_id("stExpander").filter(has_text="Street lamp agreement").first.wait_for()
     _idle(page)
+
+
+def _ingest(folder: Path, env: dict[str, str]) -> None:
+    """`python -m ingest FOLDER` with one instance's settings."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", str(folder), "--quiet"],
+        cwd=PROJECT, capture_output=True, text=True, timeout=600,
+        env={**os.environ, **env, "PYTHONPATH": str(PROJECT)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
 
 
 def _second_instance_stops(services: Stack, routes: list[str], page: Any) -> None:
