@@ -17,10 +17,13 @@ from functools import cache
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 # Fewer words than this (two letters or more) are too few to tell a language by.
 MIN_WORDS = 3
-# At least this share of those words must be English. The 599 questions of the gold and shared
-# eval sets (names, postcodes, typos and all) have at least 0.71; Welsh, Polish, Romanian and
-# Spanish questions at most 0.43, German and French 0.5 (tests/assistant/test_language.py).
-ENGLISH_SHARE = 0.6
+# At least this share of those words must be English. The gold and shared eval sets (names,
+# postcodes, typos and all; over 1,000 questions since the redaction sets of session 7) have at
+# least 0.61 (a family's details pasted in: "Mr & Mrs Kowalczyk — Zbigniew ... and Halina ...");
+# Welsh, Polish, Romanian and Spanish questions at most 0.43, German and French 0.5
+# (tests/assistant/test_language.py). Lowered from 0.6, which left that family 0.01 from refusal:
+# refusing an English question costs more than answering a foreign one badly.
+ENGLISH_SHARE = 0.55
 NOT_ENGLISH = "it is not in English: ShareCheck answers questions in English only, please ask in English"
 
 

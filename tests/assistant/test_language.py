@@ -27,6 +27,8 @@ NOT_ENGLISH = [
 @pytest.mark.parametrize("question", NOT_ENGLISH)
 def test_questions_in_other_languages_are_not_english(question: str) -> None:
     assert not is_english(question)
+    share = english_share(question)
+    assert share is None or share <= ENGLISH_SHARE - 0.05  # the same margin on this side
 
 
 def test_every_gold_question_is_english_typos_names_and_all() -> None:
