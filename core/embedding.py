@@ -1,9 +1,10 @@
 """Sentence embeddings from the bundled all-MiniLM-L6-v2, loaded from disk, never from a hub.
 
-Two backends compute the same model: `torch` (sentence-transformers, fp32) and `onnx-int8`
-(the bundled weights exported to ONNX once, dynamically quantised to int8 and run with
-onnxruntime; no torch at answer time). Their vectors differ slightly, so each names itself
-differently and a store records the name of the one that built it."""
+Three backends compute the same model: `torch` (sentence-transformers, fp32), and the bundled
+weights exported to ONNX once and run with onnxruntime (no torch at answer time), either as
+exported (`onnx-fp32`) or dynamically quantised to int8 (`onnx-int8`). Their vectors differ
+slightly, so each names itself differently and a store records the name of the one that built
+it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import hashlib
 import logging
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -32,8 +34,9 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
 # The model reads at most this many word pieces (its sentence_bert_config.json); more are dropped.
 MAX_SEQ_LENGTH = 256
-Backend = Literal["torch", "onnx-int8"]
-BACKENDS: tuple[Backend, ...] = ("torch", "onnx-int8")
+Backend = Literal["torch", "onnx-fp32", "onnx-int8"]
+BACKENDS: tuple[Backend, ...] = ("torch", "onnx-fp32", "onnx-int8")
+Precision = Literal["fp32", "int8"]
 # onnxruntime threads (torch keeps its own default, one per core). `python -m eval.bench_embed`
 # on 2 cores, 2026-11-30, settings timed in turn: 2 threads gave 1.13x and 1.19x the passages/s
 # of 1 (torch: 1.10x), on a machine at load 13-14 from other work; re-check on a quiet one.
@@ -53,7 +56,7 @@ class Embedder(Protocol):
 
 
 class EmbeddingError(ShareCheckError):
-    """The int8 model could not be built from the bundled files; the message says what to do."""
+    """The ONNX model could not be built from the bundled files; the message says what to do."""
 
 
 class EmbedderMismatch(EmbeddingError):
@@ -65,12 +68,30 @@ def check_built_by(built_by: object, embedder: Embedder, store: str) -> None:
     """Refuse a store whose recorded embedder (its collection metadata) is not this one."""
     if built_by is None or built_by == embedder.name:
         return
-    backend = "onnx-int8" if str(built_by).endswith("+onnx-int8") else "torch"
+    backend = next((b for b in BACKENDS if str(built_by).endswith(f"+{b}")), "torch")
     raise EmbedderMismatch(
         f"the store {store} was built with the embedder {built_by!r}, but the settings ask for "
         f"{embedder.name!r}; set SHARECHECK_EMBEDDING_BACKEND={backend} to use it as built, or "
         "ingest into a new data dir (or delete its chroma folder) to re-embed every passage"
     )
+
+
+# spaCy's thinc imports torch whenever it is installed (to offer torch layers), and presidio
+# imports transformers (for an NER engine it may be asked for); the redactor uses neither (a blank
+# pipeline and the small CNN model), and on the CLI they cost about 4 s and 300 MB per start.
+_TORCH_MODULES = ("torch", "transformers", "sentence_transformers")
+
+
+def keep_torch_out(embedder: Embedder) -> bool:
+    """In a process whose embedder runs without torch, make a later `import torch` (or
+    transformers) fail as if not installed, so the libraries that import it only to offer it
+    skip it. For entry points only (the process is theirs); True if it did so. It does nothing
+    once any of them is imported: the torch embedder, or an ONNX model built in this process."""
+    if not isinstance(embedder, OnnxEmbedder) or any(m in sys.modules for m in _TORCH_MODULES):
+        return False
+    for name in _TORCH_MODULES:
+        sys.modules[name] = None  # type: ignore[assignment]  # import then raises ImportError
+    return True
 
 
 def _offline() -> None:
@@ -93,11 +114,13 @@ def load_embedder(settings: Settings, threads: int | None = None) -> Embedder:
 
 
 def make_embedder(backend: str, threads: int | None = None) -> Embedder:
-    """An embedder by backend name (torch | onnx-int8)."""
+    """An embedder by backend name (torch | onnx-fp32 | onnx-int8)."""
     if backend == "torch":
         return MiniLMEmbedder(threads=threads)
+    if backend == "onnx-fp32":
+        return OnnxEmbedder("fp32", threads=threads)
     if backend == "onnx-int8":
-        return OnnxInt8Embedder(threads=threads)
+        return OnnxEmbedder("int8", threads=threads)
     raise ValueError(f"unknown embedding backend {backend!r}; use one of {', '.join(BACKENDS)}")
 
 
@@ -132,20 +155,24 @@ class MiniLMEmbedder:
         return len(ids)
 
 
-class OnnxInt8Embedder:
-    """The same model exported to ONNX and quantised to int8 (weights int8, activations uint8
-    quantised per batch), with the bundled tokenizer and the model's mean pooling."""
-
-    name = f"{MODEL_NAME}+onnx-int8"
+class OnnxEmbedder:
+    """The same model exported to ONNX, as exported (fp32) or quantised to int8 (weights int8,
+    activations uint8 quantised per batch), with the bundled tokenizer and the model's mean
+    pooling; onnxruntime and tokenizers only, no torch."""
 
     def __init__(
-        self, batch_size: int = 32, threads: int | None = None, cache_dir: Path | None = None
+        self,
+        precision: Precision = "fp32",
+        batch_size: int = 32,
+        threads: int | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
+        self.name = f"{MODEL_NAME}+onnx-{precision}"
         folder = bundled_model_path()
-        model_file = int8_model(folder, cache_dir or default_cache_dir())
+        model_file = onnx_model(folder, cache_dir or default_cache_dir(), precision)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or DEFAULT_THREADS
         options.inter_op_num_threads = 1
@@ -190,7 +217,7 @@ class OnnxInt8Embedder:
         return len(self._counter.encode(text, add_special_tokens=True).ids)
 
 
-# -- building the int8 model from the bundled files ---------------------------------------------
+# -- building the ONNX models from the bundled files ---------------------------------------------
 def default_cache_dir() -> Path:
     """Where built models are kept: inside the virtual environment, beside what was installed,
     so every data dir (and every eval's temporary one) shares one build."""
@@ -214,24 +241,32 @@ def _source_key(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def int8_model(folder: Path, cache_dir: Path) -> Path:
-    """The quantised model file for these bundled files, built once (about 20 s) and reused."""
-    target = cache_dir / f"{MODEL_NAME}-int8-{_source_key(folder)}.onnx"
+def onnx_model(folder: Path, cache_dir: Path, precision: Precision) -> Path:
+    """The ONNX model file for these bundled files, built once and reused: the fp32 export
+    (about 15 s, with torch), and for int8 that export quantised (about 5 s more)."""
+    key = _source_key(folder)
+    fp32 = cache_dir / f"{MODEL_NAME}-fp32-{key}.onnx"
+    target = cache_dir / f"{MODEL_NAME}-int8-{key}.onnx" if precision == "int8" else fp32
     if target.is_file():
         return target
-    log.warning("building the int8 embedding model in %s (once, from the bundled files)", target)
+    log.warning(
+        "building the %s embedding model in %s (once, from the bundled files)", precision, target
+    )
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".build-") as tmp:
-            fp32 = Path(tmp) / "fp32.onnx"
-            export_onnx(folder, fp32)
-            built = Path(tmp) / "int8.onnx"
-            quantise(fp32, built)
-            os.replace(built, target)  # atomic: a concurrent reader sees all or nothing
+            if not fp32.is_file():
+                exported = Path(tmp) / "fp32.onnx"
+                export_onnx(folder, exported)
+                os.replace(exported, fp32)  # atomic: a concurrent reader sees all or nothing
+            if precision == "int8":
+                built = Path(tmp) / "int8.onnx"
+                quantise(fp32, built)
+                os.replace(built, target)
     except (OSError, ImportError, RuntimeError, ValueError) as err:
         raise EmbeddingError(
-            f"could not build the int8 embedding model in {cache_dir}: {str(err)[:300]}; "
-            "set SHARECHECK_EMBEDDING_BACKEND=torch to use the fp32 model"
+            f"could not build the {precision} embedding model in {cache_dir}: {str(err)[:300]}; "
+            "set SHARECHECK_EMBEDDING_BACKEND=torch to use the model through torch"
         ) from err
     return target
 

@@ -140,8 +140,8 @@ class Settings(BaseSettings):
     passage_tokens: int = Field(200, ge=32, le=MODEL_MAX_TOKENS)
     passage_overlap_tokens: int = Field(40, ge=0, le=128)
     # Which computation of the embedding model (core/embedding.py): fp32 torch, or the bundled
-    # weights exported to ONNX and quantised to int8. A store holds the vectors of one only.
-    embedding_backend: Literal["torch", "onnx-int8"] = "torch"
+    # weights exported to ONNX, as fp32 or quantised to int8. A store holds the vectors of one only.
+    embedding_backend: Literal["torch", "onnx-fp32", "onnx-int8"] = "torch"
     retention_days: int = Field(2190, ge=1)  # six years, a common public-sector retention period
     ingest: IngestSettings = IngestSettings()
     retrieval: RetrievalSettings = RetrievalSettings()

@@ -5,7 +5,6 @@ written."""
 from __future__ import annotations
 
 import argparse
-import hashlib
 import logging
 import sys
 import tempfile
@@ -14,9 +13,10 @@ from pathlib import Path
 
 from rich.console import Console
 
+from core.embedding import BACKENDS
 from core.errors import ShareCheckError
 from eval.run import BUNDLED_CORPUS, BUNDLED_QUESTIONS, REPO, EvalConfig, EvalRun, run_eval
-from eval.sets import SETS, GoldSet, find_set
+from eval.sets import SETS, GoldSet, find_set, store_folder
 
 REPORTS = REPO / "eval" / "reports"
 
@@ -47,6 +47,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(with sets on two corpora, one folder per corpus inside it)",
     )  # fmt: skip
     parser.add_argument("--no-baseline", action="store_true", help="ShareCheck only")
+    parser.add_argument(
+        "--backend", choices=BACKENDS, help="ShareCheck's embedding backend (default: the "
+        "settings', SHARECHECK_EMBEDDING_BACKEND); the tutorial baseline always runs on torch",
+    )  # fmt: skip
     parser.add_argument("--reports", type=Path, default=REPORTS, help="where reports go")
     parser.add_argument("--name", help="report name (default: the set's, or the corpus folder's)")
     parser.add_argument(
@@ -86,9 +90,8 @@ def _set_configs(
             temporary = tempfile.TemporaryDirectory(prefix="sharecheck-eval-")
             folders[corpus] = Path(stack.enter_context(temporary))
         else:
-            # Both corpora may be folders named "corpus": the name alone would share one store.
-            name = f"{corpus.name}-{hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:8]}"
-            folders[corpus] = args.data_dir if len(corpora) == 1 else args.data_dir / name
+            one = len(corpora) == 1
+            folders[corpus] = args.data_dir if one else store_folder(args.data_dir, corpus)
     return [
         EvalConfig(s.corpus, s.questions, args.k, folders[s.corpus], not args.no_baseline)
         for s in sets
@@ -133,7 +136,8 @@ def _floored(config: EvalConfig) -> bool:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from core.embedding import MiniLMEmbedder
+    from core.embedding import make_embedder
+    from core.settings import Settings
     from eval.floors import breaches, load_floors
 
     console = Console()
@@ -148,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            embedder = MiniLMEmbedder() if runs else None
+            backend = args.backend or Settings().embedding_backend
+            embedder = make_embedder(backend) if runs else None
             for config, name in runs:
                 run = run_eval(config, embedder)
                 _show(console, run, args.reports, name)

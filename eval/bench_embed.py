@@ -3,7 +3,9 @@ count, on passages recombined from the real corpus's sentences (eval.bench_scale
 
 On a shared machine absolute speed drifts from minute to minute, so every setting is timed in
 turn within each round (A B C D, A B C D, ...) and compared round by round: the ratios hold when
-the machine's speed does not. `--once` embeds once and exits, for timing a whole process."""
+the machine's speed does not. `--once` embeds once and exits, for timing a whole process.
+`--agreement` compares the vectors instead: each backend's against the first's, on the corpus's
+own passages as ingest cuts them (up to --passages of them) and the gold questions."""
 
 from __future__ import annotations
 
@@ -17,9 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from core.embedding import BACKENDS, Embedder, make_embedder
+from core.embedding import BACKENDS, Embedder, HashingEmbedder, make_embedder
+from core.vectorstore import PassageStore
 from eval.bench_scale import corpus_sentences, default_cache, real_text_passages
-from eval.sets import SHARED_CORPUS
+from eval.questions import load_questions
+from eval.run import eval_settings, ingest_corpus
+from eval.sets import SETS, SHARED_CORPUS
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,41 @@ def passage_texts(corpus: Path, count: int) -> list[str]:
     """The texts the store would embed for `count` real-text passages."""
     sentences = corpus_sentences(corpus, default_cache())
     return [p.embedding_text() for p in real_text_passages(sentences, count, start=900_000)]
+
+
+def corpus_texts(corpus: Path, count: int) -> list[str]:
+    """The texts ingest would embed for the corpus's first `count` passages (cut by the real
+    ingest with the hashing embedder: no model), then every gold question asked of it."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="sharecheck-agreement-") as tmp:
+        settings = eval_settings(Path(tmp), 5)
+        ingest_corpus(corpus, settings, HashingEmbedder())
+        passages = list(PassageStore(settings, HashingEmbedder()).all_passages())
+    texts = [p.embedding_text() for p in passages[:count]]
+    for gold_set in SETS:
+        if gold_set.corpus.resolve() == corpus.resolve() and not gold_set.missing():
+            texts += [q.question for q in load_questions(gold_set.questions)]
+    return texts
+
+
+def agreement(backends: list[str], texts: list[str]) -> str:
+    """Max absolute difference and cosine of each backend's vectors to the first backend's."""
+    reference = make_embedder(backends[0]).embed(texts)
+    lines = [
+        f"{len(texts)} texts; against {backends[0]}",
+        "",
+        "| backend | max abs difference | cosine min | 1 - cosine, max | 1 - cosine, mean |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for backend in backends[1:]:
+        vectors = make_embedder(backend).embed(texts)
+        cosines = (reference * vectors).sum(axis=1)
+        lines.append(
+            f"| {backend} | {np.abs(reference - vectors).max():.1e} | {cosines.min():.6f} "
+            f"| {1 - cosines.min():.1e} | {1 - cosines.mean():.1e} |"
+        )
+    return "\n".join(lines)
 
 
 def paired_rates(
@@ -92,13 +132,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--corpus", type=Path, default=SHARED_CORPUS)
     parser.add_argument("--once", action="store_true", help="embed once with the first setting")
+    parser.add_argument(
+        "--agreement", action="store_true", help="compare each backend's vectors to the first's"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if not args.corpus.is_dir():
         print(f"corpus {args.corpus} not found: nothing to measure", file=sys.stderr)
         return 0
-    texts = passage_texts(args.corpus, args.passages)
     backends = [b for b in args.backends.split(",") if b]
+    if args.agreement:
+        print(agreement(backends, corpus_texts(args.corpus, args.passages)))
+        return 0
+    texts = passage_texts(args.corpus, args.passages)
     threads = [int(t) for t in args.threads.split(",") if t]
     if args.once:
         make_embedder(backends[0], threads=threads[0]).embed(texts)

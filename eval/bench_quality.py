@@ -1,14 +1,14 @@
-"""`python -m eval.bench_quality`: retrieval quality of each embedding backend (fp32 torch, int8
-ONNX) on every gold set, in one run, through the app's own code path (eval.run.run_eval).
+"""`python -m eval.bench_quality`: retrieval quality of each embedding backend (torch fp32, ONNX
+fp32, ONNX int8) on every gold set, in one run, through the app's own code path
+(eval.run.run_eval).
 
-The int8 backend may become the default only if, on every set, its hit@5 and MRR@5 are no more
-than TOLERANCE below fp32's. frontline-blind is measured and reported like the others but is
-never used to tune anything (eval/README.md)."""
+A backend may replace the first one named (the reference, torch) as the default only if, on every
+set, its hit@5 and MRR@5 are no more than TOLERANCE below the reference's. frontline-blind is
+measured and reported like the others but is never used to tune anything (eval/README.md)."""
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import sys
@@ -20,12 +20,13 @@ from pathlib import Path
 from core.embedding import BACKENDS, Embedder, make_embedder
 from eval.bench import machine_info
 from eval.run import EvalConfig, git_commit, run_eval
-from eval.sets import REPO, SETS, GoldSet
+from eval.sets import REPO, SETS, GoldSet, store_folder
 
 log = logging.getLogger(__name__)
 
 REPORTS = REPO / "eval" / "reports"
-# Issue 18: int8 becomes the default only if hit@5 and MRR hold within 0.01 on every set.
+# Issue 18: another backend becomes the default only if hit@5 and MRR hold within 0.01 of torch's
+# on every set.
 TOLERANCE = 0.01
 
 
@@ -55,51 +56,60 @@ def run_set(gold_set: GoldSet, backend: str, embedder: Embedder, data_dir: Path)
     )  # fmt: skip
 
 
-def verdict(rows: list[SetFigures]) -> tuple[bool, list[str]]:
-    """Whether int8 holds within TOLERANCE of fp32 on hit@5 and MRR on every set, and where not."""
+def verdict(rows: list[SetFigures], backend: str, reference: str) -> tuple[bool, list[str]]:
+    """Whether `backend` holds within TOLERANCE of `reference` on hit@5 and MRR on every set, and
+    where not."""
     by = {(r.gold_set, r.backend): r for r in rows}
     failures = []
     for name in dict.fromkeys(r.gold_set for r in rows):
-        fp32, int8 = by.get((name, "torch")), by.get((name, "onnx-int8"))
-        if fp32 is None or int8 is None:
+        ref, got = by.get((name, reference)), by.get((name, backend))
+        if ref is None or got is None:
             continue
         for metric in ("hit_at_5", "mrr"):
-            a, b = getattr(fp32, metric), getattr(int8, metric)
+            a, b = getattr(ref, metric), getattr(got, metric)
             if a is not None and b is not None and b < a - TOLERANCE:
-                failures.append(f"{name} {metric}: fp32 {a:.3f}, int8 {b:.3f} ({b - a:+.3f})")
+                failures.append(
+                    f"{name} {metric}: {reference} {a:.3f}, {backend} {b:.3f} ({b - a:+.3f})"
+                )
     return not failures, failures
 
 
-def markdown(rows: list[SetFigures], machine: dict[str, str], seconds: float) -> str:
-    held, failures = verdict(rows)
+def markdown(
+    rows: list[SetFigures], backends: list[str], machine: dict[str, str], seconds: float
+) -> str:
     by = {(r.gold_set, r.backend): r for r in rows}
+    names = " / ".join(backends)
     lines = [
         f"# Embedding backends, {datetime.now():%Y-%m-%d %H:%M}",
         "",
-        f"`python -m eval.bench_quality`, code `{git_commit()}`, load average at start "
-        f"{machine['load_at_start']}, {seconds:.0f} s. k = 5, ShareCheck only, app settings.",
+        f"`python -m eval.bench_quality --backends {','.join(backends)}`, code `{git_commit()}`, "
+        f"load average at start {machine['load_at_start']}, {seconds:.0f} s. k = 5, ShareCheck "
+        "only, app settings.",
         "",
-        "| set | answerable | hit@5 fp32 | hit@5 int8 | MRR fp32 | MRR int8 | OOS declined fp32 / int8 "
-        "| wrongly declined fp32 / int8 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"| set | answerable | hit@5 {names} | MRR@5 {names} | OOS declined | wrongly declined |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name in dict.fromkeys(r.gold_set for r in rows):
-        a, b = by.get((name, "torch")), by.get((name, "onnx-int8"))
-        if a is None or b is None:
+        found = [by[(name, b)] for b in backends if (name, b) in by]
+        if len(found) < len(backends):
             continue
         lines.append(
-            f"| {name} | {a.answerable} | {a.hit_at_5:.3f} | {b.hit_at_5:.3f} | {a.mrr:.3f} "
-            f"| {b.mrr:.3f} | {_f(a.oos_declined)} / {_f(b.oos_declined)} "
-            f"| {_f(a.wrongly_declined)} / {_f(b.wrongly_declined)} |"
+            f"| {name} | {found[0].answerable} "
+            f"| {' / '.join(f'{r.hit_at_5:.3f}' for r in found)} "
+            f"| {' / '.join(f'{r.mrr:.3f}' for r in found)} "
+            f"| {' / '.join(_f(r.oos_declined) for r in found)} "
+            f"| {' / '.join(_f(r.wrongly_declined) for r in found)} |"
         )
-    lines += [
-        "",
-        f"int8 within {TOLERANCE} of fp32 on hit@5 and MRR on every set: "
-        f"**{'yes' if held else 'no'}**",
-        *(f"- {failure}" for failure in failures),
-        "",
-    ]
-    return "\n".join(lines)
+    reference = backends[0]
+    for backend in backends[1:]:
+        held, failures = verdict(rows, backend, reference)
+        lines += [
+            "",
+            f"{backend} within {TOLERANCE} of {reference} on hit@5 and MRR on every set: "
+            f"**{'yes' if held else 'no'}**",
+            *(f"- {failure}" for failure in failures),
+        ]
+    return "\n".join([*lines, ""])
 
 
 def _f(value: float | None) -> str:
@@ -109,26 +119,31 @@ def _f(value: float | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.bench_quality", description=__doc__)
     parser.add_argument("--set", dest="sets", action="append", help="default: every set present")
+    parser.add_argument(
+        "--backends",
+        default=",".join(BACKENDS),
+        help="the first is the reference (default %(default)s)",
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, help="keep each backend's stores in DIR/<backend>/ and reuse them "
+        "(the layout of `python -m eval --data-dir DIR/<backend>` with sets on two corpora)",
+    )  # fmt: skip
     parser.add_argument("--reports", type=Path, default=REPORTS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    backends = [b for b in args.backends.split(",") if b]
+    unknown = sorted(set(backends) - set(BACKENDS))
+    if unknown or not backends:
+        parser.error(f"unknown backends {unknown}; use some of {', '.join(BACKENDS)}")
     machine = machine_info()
     chosen = [s for s in SETS if not args.sets or s.name in args.sets]
     present = [s for s in chosen if not s.missing()]
     for absent in set(chosen) - set(present):
         print(f"skipped {absent.name}: {absent.missing()}", file=sys.stderr)
-    rows: list[SetFigures] = []
     clock = datetime.now()
     with tempfile.TemporaryDirectory(prefix="sharecheck-backends-") as tmp:
-        for backend in BACKENDS:
-            embedder = make_embedder(backend)
-            for gold_set in present:  # sets on one corpus share its store: ingested once
-                # By the corpus's full path: the bundled and shared folders are both "corpus".
-                corpus_key = hashlib.sha256(str(gold_set.corpus.resolve()).encode()).hexdigest()
-                data_dir = Path(tmp) / backend / corpus_key[:12]
-                rows.append(run_set(gold_set, backend, embedder, data_dir))
-            del embedder
-    text = markdown(rows, machine, (datetime.now() - clock).total_seconds())
+        rows = run_backends(backends, present, args.data_dir or Path(tmp))
+    text = markdown(rows, backends, machine, (datetime.now() - clock).total_seconds())
     args.reports.mkdir(parents=True, exist_ok=True)
     stem = args.reports / f"embedding-backends-{datetime.now():%Y-%m-%d}"
     stem.with_suffix(".md").write_text(text, encoding="utf-8")
@@ -138,6 +153,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(text)
     return 0
+
+
+def run_backends(backends: list[str], sets: list[GoldSet], root: Path) -> list[SetFigures]:
+    """Every set with every backend; sets on one corpus share that backend's store of it."""
+    rows: list[SetFigures] = []
+    for backend in backends:
+        embedder = make_embedder(backend)
+        for gold_set in sets:
+            data_dir = store_folder(root / backend, gold_set.corpus)
+            rows.append(run_set(gold_set, backend, embedder, data_dir))
+        del embedder
+    return rows
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ whose corpus or questions are absent is skipped with a message, never silently.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,13 @@ class GoldSet:
         if not self.questions.is_file():
             return f"questions {self.questions} not found"
         return ""
+
+
+def store_folder(root: Path, corpus: Path) -> Path:
+    """The folder under `root` that keeps a corpus's store. By the corpus's full path too: the
+    bundled and shared folders are both named "corpus"."""
+    digest = hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:8]
+    return root / f"{corpus.name}-{digest}"
 
 
 SETS: tuple[GoldSet, ...] = (

@@ -14,7 +14,7 @@ import pytest
 from assistant.compose import build
 from assistant.service import Assistant
 from core.answer import DANGER_LINE, MARKER, NOT_LEGAL_ADVICE, Turn
-from core.embedding import MiniLMEmbedder
+from core.embedding import MiniLMEmbedder, make_embedder
 from core.settings import Settings
 from eval.metrics import evidence_rank
 from eval.questions import load_questions
@@ -95,6 +95,40 @@ def test_cli_json_contract_reads_questions_from_stdin(bundled_store: Settings) -
     assert set(rows[0]["citations"][0]) == {"n", "source", "title", "kind", "clause", "section", "page", "page_label", "text", "warning"}
     assert [c["n"] for c in rows[0]["citations"]] == list(range(1, len(rows[0]["citations"]) + 1))
     assert rows[1]["abstained"] is True and rows[1]["citations"] == []
+
+
+# Run the CLI in-process and say which of torch's family were imported by the time it answered.
+_TORCH_PROBE = """
+import json, runpy, sys
+sys.argv = ["assistant", *sys.argv[1:]]
+try:
+    runpy.run_module("assistant", run_name="__main__")
+except SystemExit as done:
+    assert not done.code, done.code
+names = ("torch", "transformers", "sentence_transformers", "spacy", "presidio_analyzer")
+print(json.dumps(sorted(n for n in names if sys.modules.get(n) is not None)))
+"""
+
+
+def test_the_cli_answers_from_an_onnx_store_without_importing_torch(tmp_path: Path) -> None:
+    from ingest.lock import writer_lock
+    from ingest.pipeline import Ingester
+
+    settings = Settings(data_dir=tmp_path / "data", embedding_backend="onnx-fp32")
+    with writer_lock(settings.data_dir):
+        ingester = Ingester(settings, make_embedder("onnx-fp32"))
+        assert ingester.run([PROJECT / "corpus" / "frontline-sharing-guide.md"]).failed == []
+        ingester.close()
+    env = {**os.environ, "PYTHONPATH": str(PROJECT), "SHARECHECK_EMBEDDING_BACKEND": "onnx-fp32"}
+    done = subprocess.run(
+        [sys.executable, "-c", _TORCH_PROBE, "ask", "--json", "--data-dir", str(settings.data_dir), "who do I tell about a data breach?"],
+        capture_output=True, text=True, cwd=PROJECT, timeout=300, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    answer, loaded = done.stdout.splitlines()
+    assert json.loads(answer)["citations"]
+    # The redactor's spaCy and presidio load (the log is written), torch and transformers do not.
+    assert json.loads(loaded) == ["presidio_analyzer", "spacy"]
 
 
 def _hit_rate(assistant: Assistant, path: Path) -> float:

@@ -12,7 +12,7 @@ from core.embedding import (
     EmbedderMismatch,
     HashingEmbedder,
     MiniLMEmbedder,
-    OnnxInt8Embedder,
+    OnnxEmbedder,
     check_built_by,
     make_embedder,
 )
@@ -36,7 +36,7 @@ def test_settings_choose_the_backend(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_an_unknown_backend_is_refused_by_name() -> None:
-    with pytest.raises(ValueError, match="torch, onnx-int8"):
+    with pytest.raises(ValueError, match="torch, onnx-fp32, onnx-int8"):
         make_embedder("fp16")
 
 
@@ -52,11 +52,13 @@ def test_a_store_built_by_another_backend_is_refused_with_what_to_do() -> None:
     assert "SHARECHECK_EMBEDDING_BACKEND=onnx-int8" in message and "new data dir" in message
     with pytest.raises(EmbedderMismatch, match="SHARECHECK_EMBEDDING_BACKEND=torch"):
         check_built_by("all-MiniLM-L6-v2", HashingEmbedder(), "data (passages)")
+    with pytest.raises(EmbedderMismatch, match="SHARECHECK_EMBEDDING_BACKEND=onnx-fp32"):
+        check_built_by("all-MiniLM-L6-v2+onnx-fp32", HashingEmbedder(), "data (passages)")
 
 
 @pytest.mark.slow
 def test_int8_vectors_agree_with_fp32_and_count_the_same_tokens(embedder: MiniLMEmbedder) -> None:
-    int8 = OnnxInt8Embedder()
+    int8 = OnnxEmbedder("int8")
     assert int8.name != embedder.name
     fp32_vectors, int8_vectors = embedder.embed(TEXTS), int8.embed(TEXTS)
     assert int8_vectors.shape == fp32_vectors.shape and int8_vectors.dtype == np.float32
@@ -69,11 +71,26 @@ def test_int8_vectors_agree_with_fp32_and_count_the_same_tokens(embedder: MiniLM
 
 
 @pytest.mark.slow
-def test_the_int8_model_is_built_once_from_the_bundled_files(tmp_path: Path) -> None:
-    first = OnnxInt8Embedder(cache_dir=tmp_path)
-    built = list(tmp_path.glob("*.onnx"))
-    assert len(built) == 1 and not list(tmp_path.glob(".build-*"))
-    stamp = built[0].stat().st_mtime_ns
-    second = OnnxInt8Embedder(cache_dir=tmp_path)
-    assert built[0].stat().st_mtime_ns == stamp
+def test_the_onnx_models_are_built_once_from_the_bundled_files(tmp_path: Path) -> None:
+    first = OnnxEmbedder("int8", cache_dir=tmp_path)
+    built = sorted(tmp_path.glob("*.onnx"))  # the fp32 export, kept, and its int8 quantisation
+    assert [p.name.split("-")[4] for p in built] == ["fp32", "int8"]
+    assert not list(tmp_path.glob(".build-*"))
+    stamps = [p.stat().st_mtime_ns for p in built]
+    second = OnnxEmbedder("int8", cache_dir=tmp_path)
+    fp32 = OnnxEmbedder("fp32", cache_dir=tmp_path)  # the kept export: nothing is rebuilt
+    assert [p.stat().st_mtime_ns for p in built] == stamps
     assert np.allclose(first.embed(TEXTS[:2]), second.embed(TEXTS[:2]))
+    assert fp32.name == "all-MiniLM-L6-v2+onnx-fp32"
+
+
+@pytest.mark.slow
+def test_fp32_onnx_vectors_match_torch_and_count_the_same_tokens(embedder: MiniLMEmbedder) -> None:
+    fp32 = OnnxEmbedder("fp32")
+    torch_vectors, onnx_vectors = embedder.embed(TEXTS), fp32.embed(TEXTS)
+    assert onnx_vectors.shape == torch_vectors.shape and onnx_vectors.dtype == np.float32
+    assert (torch_vectors * onnx_vectors).sum(axis=1).min() > 0.9999
+    assert np.abs(torch_vectors - onnx_vectors).max() < 1e-3
+    long_text = "the controller must record the lawful basis " * 60  # past 256 word pieces
+    for text in [*TEXTS, long_text]:
+        assert fp32.count_tokens(text) == embedder.count_tokens(text)
