@@ -8,6 +8,7 @@ or pronoun before it. Public services named as recipients, and towns alone, stay
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -107,10 +108,17 @@ def _names_one_place(found: str, generic: frozenset[str]) -> bool:
     return bool(words) and not all(w in generic for w in words)
 
 
-def particular_person(text: str, places: list[Span]) -> bool:
-    """A title, a pronoun or a name outside the places found ("tell Castle Hill" is no name)."""
+@functools.lru_cache(maxsize=8)
+def _names_in(text: str) -> tuple[Span, ...]:
+    """The names in a text, found once however many institution finders ask (the last few texts
+    only: a redaction asks about one text several times in a row)."""
     from governance.redact_names import name_spans
 
+    return tuple(s for s in name_spans(text) if s.kind == "NAME")
+
+
+def particular_person(text: str, places: list[Span]) -> bool:
+    """A title, a pronoun or a name outside the places found ("tell Castle Hill" is no name)."""
     blanked = GENERIC_PRONOUNS.sub(lambda m: " " * len(m.group()), text)  # same offsets
     found = list(PARTICULAR_PERSON.finditer(blanked))
     if any(not match.group().isalpha() for match in found):
@@ -120,8 +128,7 @@ def particular_person(text: str, places: list[Span]) -> bool:
         return True  # a pronoun for someone not introduced first as anyone at all ("She is a ...")
     return any(
         not any(name.start < place.end and place.start < name.end for place in places)
-        for name in name_spans(text)
-        if name.kind == "NAME"
+        for name in _names_in(text)
     )
 
 
