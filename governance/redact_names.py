@@ -19,8 +19,10 @@ from pathlib import Path
 from governance.redact_patterns import DATE, Span
 from governance.redact_words import (
     DAYS_AND_MONTHS,
+    DETERMINERS,
     EPONYM_FOLLOWERS,
     ORG_WORDS,
+    PERSON_DOES,
     PERSON_VERBS,
     PLACE_PREPOSITIONS,
     RANK_TITLES,
@@ -86,6 +88,22 @@ IS_AGE = re.compile(
 DOB_MIN_AGE_YEARS = 4
 DATE_AFTER_NAME = re.compile(r"[\s,(]{1,3}(?:dob\s*:?\s*)?(" + DATE + r")", re.IGNORECASE)
 NUMBER_AFTER = re.compile(r"\s+\d")
+# "Zbigniew (dob 1/3/1950)", "Tadeusz, born 1949": a date of birth straight after says the word
+# before it was a person.
+DOB_CUE_AFTER = re.compile(r"\s*[,(]\s*(?:dob\b|d\.o\.b\.?|born\b|b\.\s*\d)", re.IGNORECASE)
+# "Gaz from number 9", "'Smudge' at 4 Elm Grove", "kel from 12 oak road": a name said with the
+# home the person is from.
+HOME_AFTER_NAME = re.compile(
+    r"['’\"”]?\s+(?:from|at)\s+(?:number\s?\d|no\.?\s?\d|num\.?\s?\d|flat\s+\d|\d{1,4}[a-z]?\s+[A-Za-z])",
+    re.IGNORECASE,
+)
+# Capitalised words before a first name that belong to it: "Nana Pat", "Uncle Des", "Big Dave".
+NAME_PREFIXES = frozenset(
+    """nana nan nanna nanny grandad granddad grandpa grandma granny gran auntie aunty aunt uncle
+    big little young old""".split()
+)
+# "Derek & Janice Holroyd", "dawn and mick": two first names joined.
+JOINED = re.compile(r"\s+(?:&|and)\s+$")
 # "the Patel family", "the Kowalski household".
 GROUP_NOUNS = frozenset("family household twins kids children brothers sisters clan".split())
 # After a relation or a possessive name, these nouns show the word before was a person.
@@ -192,7 +210,8 @@ class NameFinder:
         self.words = words(text)
         self._rules = (
             self._after_title, self._after_cue, self._after_relation, self._before_age,
-            self._possessive, self._before_group, self._known_first_name,
+            self._possessive, self._before_group, self._known_first_name, self._before_home,
+            self._couple, self._subject_of, self._after_name_prefix,
         )
 
     def spans(self) -> Iterator[Span]:
@@ -224,6 +243,9 @@ class NameFinder:
         if nxt is not None and same_sentence and nxt.lower in ORGANISATION_HEADS:
             return True  # "Castle Hill Hospital"; not "called Reece Doughty. Watch want ..."
         first, last = self.words[found[0]], self.words[found[1]]
+        if nxt is not None and same_sentence and nxt.capitalised and nxt.lower in SERVICE_WORDS and (
+                found[0] == found[1] and fold(first.text) in self.names.places):
+            return True  # "tell Hessle Town Council": a town, then what is there
         return found[1] > found[0] and fold(self.text[first.start : last.end]) in self.names.places
 
     # --- what each word is ------------------------------------------------------------------
@@ -336,14 +358,23 @@ class NameFinder:
         return None if self._eponym(last) else (i, last)
 
     def _dated_first_name(self, i: int) -> bool:
-        """ "Jan Nowak", "May Thompson": a first name that is also a month or day, then a surname
-        that is no everyday word or place."""
+        """ "Jan Nowak", "May Thompson", "Will Hendry", "Amber Lee": a first name that is also a
+        month, a day, a function word or a service word, then a surname: a known one that is no
+        everyday word, or a word that is no everyday word or place ("Will Green Watch" stays)."""
         word, nxt = self.words[i], self._adjacent(i)
-        if word.lower not in DAYS_AND_MONTHS or self._is_first_name(word) is None or nxt is None:
+        if self._plain(word) or self._is_first_name(word) is None or nxt is None:
             return False
+        if not word.capitalised or word.lower in DETERMINERS or nxt.lower in ORGANISATION_HEADS:
+            return False  # "Hull Royal Infirmary"
+        before = self.words[i - 1] if i > 0 and self._adjacent(i - 1) is word else None
+        if before is not None and before.capitalised and not before.sentence_start:
+            return False  # inside a run of capitals: "the Hull Royal ..."
         folded = fold(nxt.text)
-        return self._name_like(nxt) and folded not in self.names.places and (
-            folded in self.names.last or folded not in self.names.common)
+        known = folded in self.names.last and folded not in self.names.common
+        if word.lower in SERVICE_WORDS:
+            return self._name_like(nxt) and known  # "Amber Lee"; not "North Lincs"
+        return self._name_like(nxt) and (known or (
+            folded not in self.names.places and folded not in self.names.common))
 
     def _gap_before(self, i: int) -> str:
         return self.text[self.words[i - 1].end : self.words[i].start] if i > 0 else ""
@@ -410,6 +441,9 @@ class NameFinder:
         if word.lower_case and self._is_first_name(word) is not False and loose_cue:
             return None  # "called back", "named after"; but "spoke to gemma"
         found = self._name_at(i, lower_ok=True) or self._unknown_name_at(i, word)
+        if found is None and word.capitalised and word.lower in DAYS_AND_MONTHS and (
+                self._is_first_name(word) is not None and not self._in_title_case_run(i)):
+            found = (i, i)  # "a woman called April"; not "called Summer Safety Week"
         if found is None or (word.lower in LABEL_WORDS and NUMBER_AFTER.match(self.text, word.end)):
             return None  # "talk to Year 8", "spoke to Ward 7": a label with its number
         town = fold(word.text) in self.names.places and self._is_first_name(word) is None
@@ -455,8 +489,8 @@ class NameFinder:
                 return self._aged_unknown_name(i, word)
             return self._name_at(i, lower_ok=True) if wanted else None
         if before.lower in RELATIONS and self._is_first_name(word) is not None and (
-                not word.sentence_start and word.lower not in STOPWORDS):
-            return (i, self._extend(i))  # "his partner Autumn said": a first name, whatever else
+                not word.sentence_start and (word.lower not in STOPWORDS or len(word.text) > 2)):
+            return (i, self._extend(i))  # "his partner Autumn said", "grandson Will": a first name
         if before.lower in PERSON_VERBS and before.lower not in ("told", "tell", "asked", "ask"):
             if self._is_first_name(word) is None and fold(word.text) not in self.names.last:
                 return None
@@ -478,15 +512,20 @@ class NameFinder:
         last = self._extend(i)
         end = self.words[last].end
         if not (AGE_AFTER.match(self.text, end) or AGE_WITH_PRONOUN.match(self.text, end)
-                or (known and IS_AGE.match(self.text, end))):
-            return None  # "Jayden, 9,", "Ellie-Mai, she's 7", "Hope is 15"
+                or DOB_CUE_AFTER.match(self.text, end) or (known and IS_AGE.match(self.text, end))):
+            return None  # "Jayden, 9,", "Ellie-Mai, she's 7", "Hope is 15", "Halina (dob ...)"
         return (i, last)
 
     def _possessive(self, i: int, word: Word) -> tuple[int, int] | None:
-        if not word.possessive or not self._name_like(word) or self._after_saint(i):
+        if not word.possessive or self._after_saint(i):
             return None
         nxt = self.words[i + 1] if i + 1 < len(self.words) else None
         if nxt is None or nxt.lower not in PERSONAL_NOUNS:
+            return None
+        if word.lower_case and self._is_first_name(word) is not None:
+            # "pass on mark's phone number"; not "the bill's number", "her son's number"
+            return (i, i) if self._could_name(i, word) else None
+        if not self._name_like(word):
             return None
         first = i - 1 if i > 0 and self._adjacent(i - 1) is word and self._name_like(
             self.words[i - 1]) else i
@@ -503,6 +542,80 @@ class NameFinder:
             return None  # "Working Together to Safeguard Children"
         return (i, i)
 
+    def _before_home(self, i: int, word: Word) -> tuple[int, int] | None:
+        """ "Gaz from number 9", "kel from 12 oak road": a first name, or a word no list knows,
+        said with the home the person is from ("Smoke from number 9" stays)."""
+        home = HOME_AFTER_NAME.match(self.text, word.end)
+        if home is None or not self._could_name(i, word):
+            return None
+        kind = self._is_first_name(word)
+        from_home = "from" in home.group().lower()
+        if kind is None and ((word.capitalised and word.sentence_start) or not from_home
+                             or not re.search(r"[aeiouy]", word.lower)):
+            return None  # "Hoarder at 22", "hfsv at 7": what happened there, not who
+        if kind is True and word.lower_case and not from_home:
+            return None  # "hoarding case at flat 6"
+        return (i, i)
+        return (i, i)
+
+    def _could_name(self, i: int, word: Word) -> bool:
+        """Whether a word standing alone may be a name: a first name or a word that is no
+        everyday word or place, not after "a" or "the"."""
+        if len(word.text) < 3 or not self._plain(word) or self._after_determiner(i):
+            return False
+        if word.lower in _TITLES_AND_RELATIONS or word.lower in STREET_AND_PLACE_WORDS:
+            return False
+        if not (word.capitalised or word.lower_case):
+            return False
+        folded = fold(word.text)
+        # A capital mid-sentence is a name's: "Gaz" is not taken for a form of "gaze".
+        common = folded in self.names.common if word.capitalised and not word.sentence_start else (
+            self._common_form(folded))
+        return self._is_first_name(word) is not None or not (common or folded in self.names.places)
+
+    def _couple(self, i: int, word: Word) -> tuple[int, int] | None:
+        """ "Derek & Janice Holroyd", "dawn & mick at 3 the green": a first name joined to a
+        partner's whole name, or two first names said with their home."""
+        if self._is_first_name(word) is None or not self._plain(word) or word.possessive:
+            return None
+        j = i + 2 if i + 1 < len(self.words) and self.words[i + 1].lower == "and" else i + 1
+        partner = self.words[j] if j < len(self.words) else None
+        if partner is None or not JOINED.search(self.text, word.end, partner.start):
+            return None
+        if partner.capitalised != word.capitalised:
+            return None
+        known = self._is_first_name(partner) is not None
+        if known and word.capitalised and self._name_like(word) and self._name_like(partner):
+            last = self._extend(j)
+            if last > j:
+                return (i, last)  # "Jim and Maureen Peart": one name for the couple
+        home = HOME_AFTER_NAME.match(self.text, partner.end)
+        if home and self._could_name(i, word) and (known or self._could_name(j, partner)):
+            return (i, j)
+        return None
+
+    def _after_name_prefix(self, i: int, word: Word) -> tuple[int, int] | None:
+        """ "Nana Pat", "Big Dave": a family title or a nickname's adjective, capitalised, before a
+        word that may be a name ("the Big Issue", "Little Weighton", "Young Carers" stay)."""
+        nxt = self._adjacent(i)
+        if word.lower not in NAME_PREFIXES or not word.capitalised or nxt is None:
+            return None
+        if not nxt.capitalised or not self._could_name(i + 1, nxt):
+            return None
+        return (i, self._extend(i + 1))
+
+    def _subject_of(self, i: int, word: Word) -> tuple[int, int] | None:
+        """ "Sue rang", "Will rang", "Rose says": a first name that is also a word, opening a
+        sentence, doing what a person does."""
+        nxt = self._adjacent(i)
+        if not word.sentence_start or not word.capitalised or nxt is None:
+            return None
+        if self._is_first_name(word) is None or word.possessive or nxt.lower not in PERSON_DOES:
+            return None
+        if word.lower in _TITLES_AND_RELATIONS:
+            return None  # "Lady called Sarah-Jane Holt"
+        return None if word.lower in DAYS_AND_MONTHS or len(word.text) < 3 else (i, i)
+
     def _known_first_name(self, i: int, word: Word) -> tuple[int, int] | None:
         also_word = self._is_first_name(word)
         if also_word is None or self._after_saint(i):
@@ -512,6 +625,8 @@ class NameFinder:
         if not word.capitalised:
             if not word.lower_case or len(word.text) < 3 or self._after_place(i):
                 return None
+            if self._after_determiner(i):
+                return None  # "a robin nested", "the bill's number": a thing
             if word.lower in _TITLES_AND_RELATIONS:
                 return None  # "her son attends": a relation, not "Son"
             found = self._name_at(i, lower_ok=True)
@@ -538,7 +653,8 @@ class NameFinder:
         if also_word and word.sentence_start:
             # "Grace Okafor said", not "Silver Ford Focus" or "Hope this is right".
             surname = self.words[i + 1] if found[1] == i + 1 else None
-            if surname is None or fold(surname.text) not in self.names.last:
+            if surname is None or (fold(surname.text) not in self.names.last
+                                   and not self._dated_first_name(i)):
                 return None
         return found
 
@@ -549,20 +665,25 @@ class NameFinder:
         return (nxt is not None and nxt.capitalised) or (
             capital_before and before is not None and before.lower not in _TITLES_AND_RELATIONS)
 
+    def _after_determiner(self, i: int) -> bool:
+        return i > 0 and self.words[i - 1].lower in DETERMINERS and not self._gap_before(i).strip()
+
     def _after_place(self, i: int) -> bool:
         """ "lives in Beverley"; not "just come in: jayden mcbride"."""
         return i > 0 and self.words[i - 1].lower in PLACE_PREPOSITIONS and not self._gap_before(i).strip()
 
 
-# "Harold 'Harry' Clegg": a first name, a nickname in quotes, a surname.
+# "Harold 'Harry' Clegg", "Pauline (Polly) Gristwood": a first name, a nickname in quotes or
+# brackets, a surname.
 NICKNAMED = re.compile(
-    r"\b([A-Z][a-z]+)\s+['\"‘“][A-Z][a-z]+['\"’”]\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b"
+    r"\b([A-Z][a-z]+)\s+(?:['\"‘“][A-Z][a-z]+['\"’”]|\([A-Z][a-z]+\))\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b"
 )
 
 
 # "A. Ahmed", "J.R. Hartley": initials, each with its full stop, then a surname.
+# "D R Hollis": two initials without stops.
 INITIALS_SURNAME = re.compile(
-    r"(?<![\w.&/])(?:[A-Z]\.\s?){1,2}([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)(?![\w'’-])"
+    r"(?<![\w.&/])(?:(?:[A-Z]\.\s?){1,2}|[A-Z]\s[A-Z]\s)([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?)(?![\w'’-])"
 )
 # Words before a capital letter that make it a label: "Appendix A. Housing", "Plan B. Green".
 LABEL_BEFORE = re.compile(
@@ -595,19 +716,38 @@ FAMILY_THINGS_AFTER = re.compile(
 )
 
 
+# "the Khans, the Mensahs and the Petrovs": families listed together.
+FAMILY_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)")
+
+
 def families_by_surname(text: str, names: Gazetteer) -> Iterator[Span]:
-    for match in FAMILY_PLURAL.finditer(text):
-        plural = match.group(1)
-        if plural.lower() in SERVICE_WORDS | STREET_AND_PLACE_WORDS:
-            continue
-        homely = FAMILY_THINGS_AFTER.match(text, match.end(1)) is not None
-        for surname in (plural[:-1], plural[:-2] if plural.endswith("es") else ""):
-            folded = fold(surname)
-            if folded in names.common or folded in names.places or len(folded) < 3:
-                continue
-            if folded in names.last or (homely and folded not in names.first):
+    """A family by its surname in the plural; in a list of "the ...s", every one once one of them
+    is a family by itself (a surname the lists do not know then counts)."""
+    plurals = [m for m in FAMILY_PLURAL.finditer(text)
+               if m.group(1).lower() not in SERVICE_WORDS | STREET_AND_PLACE_WORDS]
+    runs: list[list[re.Match[str]]] = []
+    for match in plurals:
+        if runs and FAMILY_LIST_GAP.fullmatch(text, runs[-1][-1].end(), match.start()):
+            runs[-1].append(match)
+        else:
+            runs.append([match])
+    for run in runs:
+        alone = [m for m in run if _a_family(text, m, names, listed=False)]
+        for match in run if alone and len(run) > 1 else alone:
+            if match in alone or _a_family(text, match, names, listed=True):
                 yield Span(match.start(1), match.end(1), "NAME")
-                break
+
+
+def _a_family(text: str, match: re.Match[str], names: Gazetteer, *, listed: bool) -> bool:
+    plural = match.group(1)
+    homely = listed or FAMILY_THINGS_AFTER.match(text, match.end(1)) is not None
+    for surname in (plural[:-1], plural[:-2] if plural.endswith("es") else ""):
+        folded = fold(surname)
+        if folded in names.common or folded in names.places or len(folded) < 3:
+            continue
+        if folded in names.last or (homely and folded not in names.first):
+            return True
+    return False
 
 
 def _could_be_a_name(word: str, names: Gazetteer) -> bool:
@@ -648,7 +788,8 @@ def listed_children(text: str, names: Gazetteer) -> Iterator[Span]:
 APPOSITIVE = re.compile(
     r"\b(?i:woman|man|lady|gentleman|bloke|chap|fella|lad|lass|girl|boy|guy|resident|tenant"
     r"|neighbour|caller|driver|witness|patient|occupier|occupant|owner|householder|carer|mum|dad"
-    r"|mother|father|son|daughter|husband|wife|partner|client|student|pupil|apprentice|lodger)"
+    r"|mother|father|son|daughter|husband|wife|partner|client|student|pupil|apprentice|lodger"
+    r"|person|child|kid|teenager|teen|youngster|toddler|year\s?\d{1,2}s)"
     r"\b[^.,;:!?\n]{0,30}?,\s+([A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?(?:\s+[A-Z][a-z'’]+"
     r"(?:-[A-Z][a-z'’]+)?)?)\s*[,()]"
 )
@@ -668,8 +809,9 @@ LABEL_WORDS = frozenset(
 def appositive_names(text: str, names: Gazetteer) -> Iterator[Span]:
     for match in APPOSITIVE.finditer(text):
         found = match.group(1).split()
+        town = [fold(w) in names.places and fold(w) not in names.first for w in found]
         if all(_could_be_a_name(POSSESSIVE.sub("", w), names) for w in found) and not any(
-                fold(w) in names.places or w.lower() in ORG_WORDS for w in found):
+                town[k] or w.lower() in ORG_WORDS for k, w in enumerate(found)):
             yield Span(match.start(1), match.end(1), "NAME")
 
 
@@ -724,8 +866,27 @@ def names_a_thing(text: str, span: Span) -> bool:
             plural_or_possessive or only_a_name
             or noun.group(1) in GROUP_NOUNS | PERSONAL_NOUNS | STOPWORDS):
         return True
+    if names.first.get(fold(found)) is True and _closes_a_title(text, span.start):
+        return True
     towns = _towns_beside(text, span, names)
     return towns == 2 or (towns == 1 and fold(found) in names.places)
+
+
+# "the Renters (Reform) Bill", "the Data (Use and Access) Bill": a capitalised bracket before.
+BRACKETED_TITLE_BEFORE = re.compile(r"\([A-Z][^()]{0,40}\)\s+$")
+CAPITAL_BEFORE = re.compile(r"(?:^|([.!?:;]\s+)|\s)([A-Z][a-z]+)\s+$")
+
+
+def _closes_a_title(text: str, start: int) -> bool:
+    """A word that is also a name ends a title in capitals ("Living Will", "Renters (Reform)
+    Bill"), unless the capital before it is a title, a relation or a sentence's first word."""
+    before = text[max(0, start - 50) : start]
+    if BRACKETED_TITLE_BEFORE.search(before):
+        return True
+    capital = CAPITAL_BEFORE.search(before)
+    if capital is None or capital.group(1) is not None or capital.start(2) == 0 and start <= 50:
+        return False
+    return capital.group(2).lower() not in _TITLES_AND_RELATIONS
 
 
 def _towns_beside(text: str, span: Span, names: Gazetteer) -> int:

@@ -22,6 +22,7 @@ from governance.redact_patterns import Span
 from governance.redact_words import (
     DAYS_AND_MONTHS,
     EPONYM_FOLLOWERS,
+    PERSON_DOES,
     RANK_TITLES,
     RELATIONS,
     SERVICE_WORDS,
@@ -101,7 +102,8 @@ def person_spans(nlp: Any, text: str) -> Iterator[Span]:
             tokens = tokens[1:]
         while tokens and (tokens[-1].lower_ in ("'s", "’s") or tokens[-1].lower_ in _TRIM):
             tokens = tokens[:-1]
-        if tokens and _looks_like_a_name(tokens, doc) and _placed_like_a_name(tokens):
+        if tokens and _looks_like_a_name(tokens, doc) and _placed_like_a_name(tokens) and not (
+                _word_opening_a_sentence(tokens, doc)):
             yield Span(tokens[0].idx, tokens[-1].idx + len(tokens[-1].text), "NAME")
 
 
@@ -115,6 +117,17 @@ def _placed_like_a_name(tokens: list[Any]) -> bool:
         # "Unique Property Reference": every word an everyday one and none a first name.
         return not all(w in names.common and names.first.get(w) is not False for w in words)
     return words[0] in names.first and words[0] not in names.places
+
+
+def _word_opening_a_sentence(tokens: list[Any], doc: Any) -> bool:
+    """ "Jack up the priority", "Frank question:": a first name that is also a word, opening a
+    sentence before a lower-case word that is nothing a person does ("Sue rang" is kept)."""
+    first = tokens[0].i
+    opening = first == 0 or doc[first - 1].text in (".", "!", "?", ":", ";", "-", "—")
+    after = doc[first + 1] if first + 1 < len(doc) else None
+    if len(tokens) != 1 or not opening or after is None or not after.text.islower():
+        return False
+    return gazetteer().first.get(fold(tokens[0].text)) is True and after.lower_ not in PERSON_DOES
 
 
 def _looks_like_a_name(tokens: list[Any], doc: Any) -> bool:

@@ -96,3 +96,13 @@ EPONYM_FOLLOWERS = frozenset(
     review report inquiry scheme rule rules protocol guardian judgment judgement case
     upon""".split()
 )
+# Verbs right after a first name that is also a word, at the start of a sentence, that make it
+# the person doing them: "Sue rang", "Rose says"; not "Jack up the priority", "Frank question".
+PERSON_DOES = frozenset(
+    """rang rings phoned phones called calls said says told tells asked asks texted texts emailed
+    emails messaged wants wanted lives lived moved smokes smoked keeps kept came comes reported
+    mentioned refused refuses agreed agrees thinks thought knows knew died collapsed fell
+    disclosed admitted""".split()
+)
+# Words before a lower-case word that make it a thing, not a name: "a robin", "the bill's".
+DETERMINERS = frozenset("a an the this these those every each another".split())

@@ -222,3 +222,87 @@ def test_a_road_or_department_named_with_no_one_there_stays(question: str) -> No
 ])  # fmt: skip
 def test_a_road_tied_to_someone_is_still_taken(question: str, kept_out: str) -> None:
     assert kept_out not in Redactor().redact(question).text
+
+
+# Session 8 (issue 16, blind set 5 read as development): how names are written around the cues
+# the rules already knew. Our own examples, each written before its rule.
+NAMES_IN_CONTEXT = [
+    # a nickname in brackets between first name and surname
+    ("visited Margaret (Peggy) Ostrowski today", "visited [NAME] today"),
+    # a couple: a first name joined to a partner's whole name
+    ("the couple, Derek & Janice Holroyd, smoke", "the couple, [NAME], smoke"),
+    ("Alan and Beryl Whitworth moved out", "[NAME] moved out"),
+    # a name said with the home the person is from
+    ("it's Gaz from number 9 again", "it's [NAME] from [ADDRESS] again"),
+    ("she says it was 'Smudge' from 4 Elm Grove", "she says it was '[NAME]' from [ADDRESS]"),
+    ("Hoarder at 22 Elm Grove, can I tell the council?", "Hoarder at [ADDRESS], can I tell the council?"),
+    ("kel from 12 oak road says it beeps", "[NAME] from [ADDRESS] says it beeps"),
+    ("lorraine & mick at 3 the green want a visit", "[NAME] at [ADDRESS] want a visit"),
+    ("Smoke from number 9 set off the alarm", "Smoke from [ADDRESS] set off the alarm"),
+    # a first name that is also a word, said doing what people do
+    ("Joy rang back about the alarm", "[NAME] rang back about the alarm"),
+    ("Rose says the alarm still beeps", "[NAME] says the alarm still beeps"),
+    ("his stepson Will stays over", "his stepson [NAME] stays over"),
+    # a first name that is also a word or a colour, then a surname
+    ("Will Ashworth from Hedon wants a copy", "[NAME] from Hedon wants a copy"),
+    ("the pupil was Amber Quigley in year 8", "the pupil was [NAME] in year 8"),
+    # a season or month named after a cue that a name follows
+    ("a woman called April rang us", "a woman called [NAME] rang us"),
+    # a possessive name before what a person has
+    ("Can I share Dorota's vehicle reg with the council?", "Can I share [NAME]'s vehicle reg with the council?"),
+    ("is it ok to pass on mark's phone number", "is it ok to pass on [NAME]'s phone number"),
+    ("her son's number is on file", "her son's number is on file"),
+    ("HOARDING CASE AT FLAT 6, CAN WE SEND PHOTOS?", "HOARDING CASE AT [ADDRESS], CAN WE SEND PHOTOS?"),
+    # a name set between commas after the young person it is
+    ("Young person at the youth club, Kacper, set the fire",
+     "Young person at the youth club, [NAME], set the fire"),
+    ("A teenager from the flats, Connor, set it", "A teenager from the flats, [NAME], set it"),
+    ("one of our year 10s, Jakub Wozniak, was hurt", "one of our year 10s, [NAME], was hurt"),
+    # families listed by their surnames, one of them a known surname
+    ("we moved the Smiths, the Adeyemis and the Kowalczyks", "we moved the [NAME], the [NAME] and the [NAME]"),
+    # a name with its date of birth in brackets
+    ("Tadeusz (dob 3/4/1949) lives alone", "[NAME] (dob [DOB]) lives alone"),
+    # initials without full stops, then a surname
+    ("cardholder name F J Pemberton", "cardholder name [NAME]"),
+    # a family title or a nickname's adjective before a first name
+    ("Nana Joan lives with them", "[NAME] lives with them"),
+    ("Big Kev keeps burning rubbish", "[NAME] keeps burning rubbish"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMES_IN_CONTEXT)
+def test_names_written_around_their_cues(rules: Redactor, text: str, expected: str) -> None:
+    assert rules.redact(text).text == expected
+
+
+WORDS_LEFT_ALONE = [
+    "Will the alarm be fitted before Friday?",
+    "Hope this helps the crews",
+    "Will Green Watch cover the open day?",
+    "the campaign is called Summer Safety Week",
+    "the bill's number is on the invoice",
+    "Can we share with the Samaritans, the Cotswolds trust and the Wolds?",
+    "the exam grades were A B C across the group",
+    "Is the Big Issue seller on our list of partners?",
+    "a robin nested in the appliance bay",
+    "Is the Renters (Reform) Bill relevant to HMO visits?",
+    "Can I tell Hessle Town Council about the bonfire?",
+    "Great effort by Green Watch at the fire on Sunday",
+    "Lady called back about the visit",
+    "Can we share with North Lincs council?",
+]
+
+
+@pytest.mark.parametrize("text", WORDS_LEFT_ALONE)
+def test_words_that_only_look_like_names_are_left_alone(rules: Redactor, text: str) -> None:
+    result = rules.redact(text)
+    assert result.text == text, result.spans
+
+
+@pytest.mark.parametrize("text", [
+    "Jack up the priority on the audit please",
+    "Frank question: do we keep the forms?",
+    "Pearl grey doors on the new station: any data issue?",
+])  # fmt: skip
+def test_the_model_does_not_take_a_word_opening_a_sentence_for_a_name(text: str) -> None:
+    assert Redactor().redact(text).text == text
