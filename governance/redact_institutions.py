@@ -63,12 +63,19 @@ GENERIC_PRONOUNS = re.compile(
     r"\b(?:he|she|him|his|her|s)\s*(?:or|/)\s*(?:he|she|him|his|her|hers)\b", re.IGNORECASE
 )
 # "on the burns unit at Pinderfields", "admitted to Scunthorpe General", "discharged from Castle
-# Hill": where a person is cared for, said by the care, with or without the word "Hospital".
+# Hill", "took him to Diana Princess of Wales", "taken to HRI": where a person is cared for, said by
+# the care, with or without the word "Hospital", or by the hospital's initials.
 CARED_FOR_AT = re.compile(
     r"\b(?:(?i:unit|ward|icu|hdu|a\s?&\s?e|a\s+and\s+e|intensive\s+care|resus|maternity"
     rf"|theatres?|inpatient|patient|day\s+centre|respite|ward\s+\d{{1,3}}[a-z]?|{_CAP}\s+ward)\s+(?i:at|in)"
-    r"|(?i:admitted|transferred|taken)\s+(?:to|into)|(?i:discharged)\s+from)\s+(?i:the\s+)?"
-    rf"((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,2}})(?![\w'’-])"
+    r"|(?i:admitted|transferred|taken|conveyed|blue[- ]?lighted|(?:took|rushed)\s+(?:him|her|them))"
+    r"\s+(?:to|into)|(?i:discharged)\s+from)\s+"
+    rf"(?:(?i:the\s+)?((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+(?:of\s+|upon\s+)?{_CAP}){{0,3}})"
+    r"|([A-Z]{2,5}))(?![\w&-]|['’][a-z])"
+)
+# Initials of a ward or department, not of a hospital: "taken to ICU".
+DEPARTMENT_INITIALS = frozenset(
+    "ICU HDU ITU CCU ED AAU MAU SAU CDU AMU NICU PICU SCBU EAU GP HQ MIU UTC".split()
 )
 # "goes to Malet Lambert", "started at Kelvin Hall", "in year 9 at Hymers": a school named by
 # what a child does there; the child is spoken of earlier in the sentence (PERSON_BEFORE).
@@ -98,6 +105,13 @@ GP_PRACTICE_CUE = re.compile(
 LOWER_INSTITUTION = re.compile(
     r"\b(?:at|to|attends|attending|from|into)\s+(?:the\s+)?"
     rf"((?:st\s+)?(?:[a-z][a-z'’-]{{2,}}\s+){{1,2}}{_LOWER_HEAD})\b"
+)
+# Heads a town has one of, so that the town's name before them names one place ("hull college").
+ONE_PER_TOWN = re.compile(r"\b(?:college|uni|university|sixth\s+form\s+college)$")
+# "Cherry Tree (the LA children's home in Cottingham)": a name, then what it is in brackets.
+NAMED_IN_BRACKETS = re.compile(
+    rf"\b((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+{_CAP}){{0,3}})\s+\((?i:the|a|an|our)\s+"
+    rf"(?:[\w'’-]+\s+){{0,4}}?{_LOWER_HEAD}\b"
 )
 # "The Avenues Medical Centre": a capital "The" is part of the name.
 THE_BEFORE = re.compile(r"(?:The|THE)\s+$")
@@ -218,6 +232,7 @@ LEARNING_WORDS = frozenset("school college university academy".split())
 def _a_place_name(found: str, allowed: frozenset[str] = frozenset()) -> bool:
     """Not a town alone, a public body, a day, or a function word."""
     words = [w.lower() for w in found.split()]
+    words = [words[0]] + [w for w in words[1:] if w not in ("of", "upon")]  # "Princess of Wales"
     if set(words) & ((PUBLIC_BODY_WORDS - allowed) | DAYS_AND_MONTHS | STOPWORDS | TITLES):
         return False
     if len(words) == 1 and words[0] in SERVICE_WORDS:
@@ -233,11 +248,14 @@ DEPARTMENT_CUES = frozenset(
 
 def cared_for_at(text: str) -> Iterator[Span]:
     for match in CARED_FOR_AT.finditer(text):
-        place = Span(match.start(1), match.end(1), KIND)
+        group = 1 if match.group(1) else 2
+        if group == 2 and match.group(2) in DEPARTMENT_INITIALS:
+            continue
+        place = Span(match.start(group), match.end(group), KIND)
         anyone = re.search(r"\b(?:a|an|any)\s+(?:in)?patient\s+\w+\s*$", text[: match.start(1)],
                            re.IGNORECASE)
         department = match.group(0).split()[0].lower() in DEPARTMENT_CUES
-        if _a_place_name(match.group(1)) and (
+        if _a_place_name(match.group(group)) and (
             particular_person(text, [place]) or KIN.search(text)
             or (anyone is None and not department)
         ):
@@ -276,7 +294,16 @@ def lower_case_institutions(text: str) -> Iterator[Span]:
         name = match.group(1)
         first = name.split()[1] if name.startswith("st ") else name.split()[0]
         place = Span(match.start(1), match.end(1), KIND)
-        if first not in STOPWORDS and fold(first) not in common and about_someone(text, [place]):
+        towns_own = _only_a_town(first) and ONE_PER_TOWN.search(name) is not None
+        everyday = fold(first) in common and not towns_own  # "at bath uni": a town's one college
+        if first not in STOPWORDS and not everyday and about_someone(text, [place]):
+            yield place
+
+
+def named_in_brackets(text: str) -> Iterator[Span]:
+    for match in NAMED_IN_BRACKETS.finditer(text):
+        place = Span(match.start(1), match.end(1), KIND)
+        if _a_place_name(match.group(1)) and about_someone(text, [place]):
             yield place
 
 
@@ -288,5 +315,5 @@ def with_the(text: str, span: Span) -> Span:
 def institution_spans(text: str) -> Iterator[Span]:
     """Institutions found from the person beside them, overlapping or not."""
     for finder in (hospitals_beside_a_person, cared_for_at, schools_after_cue, gp_practices,
-                   lower_case_institutions, prisons):
+                   lower_case_institutions, prisons, named_in_brackets):
         yield from finder(text)

@@ -110,7 +110,8 @@ GROUP_NOUNS = frozenset("family household twins kids children brothers sisters c
 PERSONAL_NOUNS = RELATIONS | frozenset(
     """school house home flat room bedroom phone number mobile address gp carer family car van
     details bike friends mates nursery teacher class landlord partner boyfriend girlfriend
-    behaviour dog cat medication oxygen cigarettes ex""".split()
+    behaviour dog cat medication oxygen cigarettes ex vehicle reg registration email dob records
+    file notes contact age birthday benefits""".split()
 )
 STREET_AND_PLACE_WORDS = frozenset(
     """road rd street st avenue ave lane close drive way court crescent grove place terrace
@@ -121,6 +122,12 @@ STREET_AND_PLACE_WORDS = frozenset(
 )
 
 _TITLES_AND_RELATIONS = TITLES | RANK_TITLES | RELATIONS
+# Words that name a building by themselves: after a name they make it the building's ("Martin
+# House", "Rose Lodge"), not a surname.
+BUILDING_WORDS = frozenset(
+    "house lodge cottage farm farmhouse barn manor bungalow villa grange rectory vicarage stables"
+    .split()
+)
 # After a run of capitalised words, these make it an organisation's name: "Castle Hill Hospital".
 ORGANISATION_HEADS = (ORG_WORDS - {"the", "a", "an"}) | frozenset(
     "infirmary hospice practice primary nursery academy ward community communities".split()
@@ -240,8 +247,9 @@ class NameFinder:
         (the word after them says what it is) or are a town of two words or more."""
         nxt = self._adjacent(found[1])
         same_sentence = nxt is not None and not self.text[self.words[found[1]].end : nxt.start].strip()
-        if nxt is not None and same_sentence and nxt.lower in ORGANISATION_HEADS:
-            return True  # "Castle Hill Hospital"; not "called Reece Doughty. Watch want ..."
+        if nxt is not None and same_sentence and (
+                nxt.lower in ORGANISATION_HEADS or (nxt.capitalised and nxt.lower in BUILDING_WORDS)):
+            return True  # "Castle Hill Hospital", "Martin House"; not "called Reece Doughty. Watch"
         first, last = self.words[found[0]], self.words[found[1]]
         if nxt is not None and same_sentence and nxt.capitalised and nxt.lower in SERVICE_WORDS and (
                 found[0] == found[1] and fold(first.text) in self.names.places):
@@ -294,6 +302,8 @@ class NameFinder:
         """ "Tracey Hill", "Morag Fraser": a place or service word that is also a surname, after a
         first name."""
         lower = word.lower
+        if lower in BUILDING_WORDS:
+            return False
         place_or_service = lower in STREET_AND_PLACE_WORDS or (service_ok and lower in SERVICE_WORDS)
         return word.capitalised and place_or_service and fold(word.text) in self.names.last
 
@@ -641,7 +651,8 @@ class NameFinder:
         if found is None:
             return None
         with_surname = found[1] > i
-        place = self._after_place(i) or fold(word.text) in self.names.places
+        place = self._after_place(i) or fold(word.text) in self.names.places or (
+            self._ends_a_place_name(i))
         if place and not with_surname:
             return None
         if also_word and found[1] == i and self._in_title_case_run(i):
@@ -664,6 +675,16 @@ class NameFinder:
         capital_before = before is not None and before.capitalised and not before.sentence_start
         return (nxt is not None and nxt.capitalised) or (
             capital_before and before is not None and before.lower not in _TITLES_AND_RELATIONS)
+
+    def _ends_a_place_name(self, i: int) -> bool:
+        """ "at Malet Lambert": a first name after a capitalised word that is none, right after
+        "at" or "in", ends the name of a place."""
+        before = self.words[i - 1] if i > 1 and self._adjacent(i - 1) is self.words[i] else None
+        if before is None or not before.capitalised or before.sentence_start:
+            return False
+        if self._is_first_name(before) is not None or before.lower in _TITLES_AND_RELATIONS:
+            return False
+        return self._after_place(i - 1)
 
     def _after_determiner(self, i: int) -> bool:
         return i > 0 and self.words[i - 1].lower in DETERMINERS and not self._gap_before(i).strip()

@@ -181,7 +181,8 @@ def vehicle_registrations(text: str) -> Iterator[Span]:
     for match in VEHICLE_CUE.finditer(text):
         plate = match.group(1)
         has_both = any(c.isdigit() for c in plate) and any(c.isalpha() for c in plate)
-        if has_both and len(plate.replace(" ", "")) >= 4:
+        # A UK plate has at most seven characters: "ICO registration number Z5683421" is no plate.
+        if has_both and 4 <= len(plate.replace(" ", "")) <= 7:
             yield Span(match.start(1), match.end(1), "VEHICLE_REG")
 
 
@@ -269,11 +270,13 @@ ROLE_MAILBOX_WORDS = frozenset(
     children childrens early help legal legals noreply no reply postmaster webmaster secure
     mailbox inbox central main head quarters hq north south east west""".split()
 )
-# "Switchboard on 01482 565333", "the main number is ...": the organisation's line, not a person's.
+# "Switchboard on 01482 565333", "the main number is ...", "the Early Help team (01482 ...)": the
+# organisation's line, not a person's.
 ORGANISATION_LINE_BEFORE = re.compile(
     r"\b(?:switchboard|reception|helpline|help\s+line|main\s+(?:number|line)|office\s+(?:number"
-    r"|line)|control\s+room|front\s+desk|enquiries\s+line|duty\s+line|our\s+(?:number|line))"
-    r"(?:\s*(?:is|on|number|no\.?|:|-|,))*\s*$",
+    r"|line)|control\s+room|front\s+desk|enquiries\s+line|duty\s+line|our\s+(?:number|line)"
+    r"|(?-i:[A-Z][a-z]+)\s+(?:team|unit|hub|service|department))"
+    r"(?:\s*(?:is|on|number|no\.?|:|-|,|\())*\s*$",
     re.IGNORECASE,
 )
 

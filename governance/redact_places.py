@@ -110,7 +110,8 @@ NOT_ADDRESS_TAIL = frozenset(
 SERVICE_PREMISES_BEFORE = re.compile(
     r"\b(?:(?:station|stations|headquarters|hq|depot|office|offices|training\s+centre)\s+"
     r"(?:(?:is|are|was)\s+)?(?:on|in|at|off)"
-    r"|(?:station|watch|crew|group)\s+(?:manager|commander|officer)s?\s+(?:at|from|of))"
+    r"|(?:(?:station|watch|crew|group)\s+(?:manager|commander|officer)s?|wm|sm|cm|gm)"
+    r"\s+(?:at|from|of))"
     r"\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -124,6 +125,14 @@ _HOUSE = (
     r"|Vicarage|Hall|Stables|Orchard|Nook|Coach\s+House)"
 )
 HOUSE_NAME = re.compile(rf"\b((?:The\s+)?(?:{_CAP}\s+){{1,3}}{_HOUSE})\b")
+# "Dove House want to co-badge", "Hope House and Age UK want", "Rose Lodge Group", "Brook House
+# care home": a house name that is an organisation's, by what follows it (a home wants nothing).
+ORGANISATION_AFTER_HOUSE = re.compile(
+    r"\s+(?:(?:and|&)\s+(?:[A-Z][\w'’]*\s+){1,4})?(?:want|wants|would\s+like|(?:have|has)\s+"
+    r"(?:asked|requested)|asked\s+(?:us|for|if|whether)|(?:are|is)\s+asking)\b"
+    r"|\s+(?i:group|trust|ltd|limited|charity|foundation|association|housing|hospice"
+    r"|care\s+home|nursing\s+home|residential\s+home)\b"
+)
 PUBLIC_BUILDING_AFTER = re.compile(
     r"\s+(?i:museum|gallery|library|theatre|hotel|church|chapel|hospice|pub|inn|restaurant|cafe)\b"
 )
@@ -158,9 +167,12 @@ HOME_AFTER_CUE = re.compile(
     r"|cottage|farm)\s+(?:is\s+)?called)\s+(?:(?:at|in|to|on|into)\s+)?"
     rf"((?:The\s+)?{_CAP}(?:\s+{_CAP}){{0,3}})"
 )
-# "flat 6", "Flat 14b", "plot 34" on a caravan site: a home by its number, wherever it is written.
+# "flat 6", "Flat 14b", "plot 34" on a caravan site, "caravan 42": a home by its number, wherever
+# it is written; "flat 6 kingston house": with the building it is in.
 FLAT_ALONE = re.compile(
-    r"\b((?:flat|apartment|apt|plot|pitch)\s+(?:no\.?\s?)?\d{1,4}[a-z]?)\b"
+    r"\b((?:flat|apartment|apt|plot|pitch|caravan|chalet)\s+(?:no\.?\s?)?\d{1,4}[a-z]?"
+    r"(?:,?\s+" + _NOT_STREET_WORD + r"[a-z][a-z'’-]+\s+(?:house|court|towers|heights|mansions"
+    r"|lodge|buildings))?)\b"
     r"(?![%./:-]?\d|\s*(?:%|per\b|percent|times?\b|hours?\b|mins?\b|minutes?\b|days?\b|weeks?\b"
     r"|months?\b|years?\b|pounds?\b|quid\b))",
     re.IGNORECASE,
@@ -175,10 +187,18 @@ HOME_ON_SITE = re.compile(
 )
 # "room 14 at Brookfield care home": the room, where the home's name is taken as an institution.
 ROOM_IN_HOME = re.compile(
-    r"\b((?i:room|flat|apartment)\s+[A-Z]?\d{1,4}[A-Za-z]?)(?=\s*,?\s*(?i:at|in)\s+(?:the\s+)?"
+    r"\b((?i:room|flat|apartment)\s+[A-Z]?\d{1,4}[A-Za-z]?)(?=\s*,?\s*(?:(?i:at|in)\s+|,\s*)(?:the\s+)?"
     r"(?:[A-Z][\w'’-]*\s+){1,3}(?i:care\s+home|nursing\s+home|residential\s+home|house|court|lodge"
     r"|hostel|halls|supported\s+living|sheltered\s+housing))"
 )
+# "the lodgers in room 3 and room 7", "tenant of room 12": rooms let as homes, said by who lives there.
+ROOMS_LET = re.compile(
+    r"\b(?i:tenants?|lodgers?|residents?|occupants?|occupiers?|lives|living|lived|staying|stays)"
+    r"\s+(?i:in|of|at)\s+(?:the\s+)?((?i:room|bedsit)\s+\d{1,3}[A-Za-z]?"
+    r"(?:\s*(?:,|and|&|or)\s*(?i:room\s+)?\d{1,3}[A-Za-z]?\b)*)"
+)
+ROOM_NUMBER = re.compile(r"(?i:(?:room|bedsit)\s+)?\d{1,3}[A-Za-z]?\b")
+
 # "11 The Paddocks", "47 Westgate": a number, then a house row or a one-word street that names a
 # street by its ending.
 _ONE_WORD_STREET = (
@@ -216,7 +236,8 @@ INSTITUTION = re.compile(
 )
 # A workplace after "works at" is kept unless it is one of the public services themselves.
 NOT_WORKPLACE_NAMES = frozenset(
-    "the a fire police service services council nhs ambulance rescue army navy".split()
+    "the a fire police service services council nhs ambulance rescue army navy watch crew station "
+    "team".split()
 )
 NOT_INSTITUTION_NAMES = frozenset(
     "the a fire police service services council nhs gp ambulance royal code good best our your "
@@ -337,6 +358,8 @@ def house_names(text: str) -> Iterator[Span]:
     for match in HOUSE_NAME.finditer(text):
         if PUBLIC_BUILDING_AFTER.match(text, match.end(1)):
             continue  # "Wilberforce House museum": a public building, no one's home
+        if ORGANISATION_AFTER_HOUSE.match(text, match.end(1)):
+            continue  # an organisation's name; a care home is weighed as an institution
         if _clean_words(match.group(1), NOT_HOUSE_NAMES):
             yield Span(match.start(1), match.end(1), "ADDRESS")
 
@@ -376,11 +399,23 @@ def _named_institutions(text: str) -> Iterator[Span]:
             yield Span(start, match.end(1), "SCHOOL_OR_INSTITUTION")
 
 
+# Staff who speak for where they work: "the head teacher at Malet Lambert has asked for our
+# policy" names no one's school until a pupil or patient is spoken of.
+STAFF_ROLE = re.compile(
+    r"(?i:nurse|teacher|headteacher|tutor|senco|head|deputy\s+head|head\s+of\s+year|form\s+tutor"
+    r"|teaching\s+assistant|manager|supervisor)\b"
+)
+
+
 def organisations_after_cue(text: str) -> Iterator[Span]:
+    from governance.redact_institutions import about_someone
     from governance.redact_words import TITLES
 
     for match in ORG_AFTER_PERSON_CUE.finditer(text):
         found = match.group(1)
+        place = Span(match.start(1), match.end(1), "SCHOOL_OR_INSTITUTION")
+        if STAFF_ROLE.match(match.group(0)) and not about_someone(text, [place]):
+            continue
         if SERVICE_PREMISES_BEFORE.search(text, max(0, match.start(1) - 40), match.start(1)):
             continue  # "our Station Manager at Calvert Lane": the service's own station
         first = found.split()[0].lower().strip(".")
@@ -388,7 +423,14 @@ def organisations_after_cue(text: str) -> Iterator[Span]:
             continue
         if _only_a_town(found) or found.isupper():
             continue  # "a carer from Hull": a town; "works for HFRS": most often a public body
-        yield Span(match.start(1), match.end(1), "SCHOOL_OR_INSTITUTION")
+        yield place
+
+
+def rooms_let(text: str) -> Iterator[Span]:
+    """Each room in "the lodgers in room 3 and room 7": its own address."""
+    for match in ROOMS_LET.finditer(text):
+        for room in ROOM_NUMBER.finditer(text, match.start(1), match.end(1)):
+            yield Span(room.start(), room.end(), "ADDRESS")
 
 
 def homes_after_cue(text: str) -> Iterator[Span]:
@@ -516,6 +558,7 @@ def place_spans(text: str) -> Iterator[Span]:
     yield from groups(HOME_IN_BUILDING, "ADDRESS", text, 1)  # "the bottom flat, Jayden": no tail
     yield from groups(HOME_ON_SITE, "ADDRESS", text, 1)
     yield from groups(ROOM_IN_HOME, "ADDRESS", text, 1)
+    yield from rooms_let(text)
     yield from groups(HOSPITAL_FOR_A_PERSON, "SCHOOL_OR_INSTITUTION", text, 1)
     yield from homes_after_cue(text)
     yield from institutions(text)

@@ -111,7 +111,7 @@ CATCHES = [
     ("the alarm at Brook Hollow, Hessle is done", "the alarm at [ADDRESS] is done"),
     ("the man in the top flat, Dean, smokes", "the man in the [ADDRESS], [NAME], smokes"),
     # schools and workplaces named by who the person deals with there
-    ("the school nurse at Malet Lambert", "the school nurse at [SCHOOL_OR_INSTITUTION]"),
+    ("the school nurse at Malet Lambert saw her", "the school nurse at [SCHOOL_OR_INSTITUTION] saw her"),
     ("tell his employer, Hull Trains?", "tell his employer, [SCHOOL_OR_INSTITUTION]?"),
     ("The carer, Joyce from Helping Hands, rang",
      "The carer, [NAME] from [SCHOOL_OR_INSTITUTION], rang"),
@@ -252,6 +252,8 @@ NAMES_IN_CONTEXT = [
     ("Can I share Dorota's vehicle reg with the council?", "Can I share [NAME]'s vehicle reg with the council?"),
     ("is it ok to pass on mark's phone number", "is it ok to pass on [NAME]'s phone number"),
     ("her son's number is on file", "her son's number is on file"),
+    ("Can I share Zuzka's vehicle reg with the car park firm?",
+     "Can I share [NAME]'s vehicle reg with the car park firm?"),
     ("HOARDING CASE AT FLAT 6, CAN WE SEND PHOTOS?", "HOARDING CASE AT [ADDRESS], CAN WE SEND PHOTOS?"),
     # a name set between commas after the young person it is
     ("Young person at the youth club, Kacper, set the fire",

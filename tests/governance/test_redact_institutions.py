@@ -41,7 +41,7 @@ CATCHES = [
     ("the girl (14) is in year 10 at Archbishop Sentamu", f"the girl (14) is in year 10 at {S}"),
     ("the twins started at Thoresby in September", f"the twins started at {S} in September"),
     ("her daughter's at Tweendykes now", f"her daughter's at {S} now"),
-    ("the deputy head at Longcroft rang", f"the deputy head at {S} rang"),
+    ("the deputy head at Longcroft rang about him", f"the deputy head at {S} rang about him"),
     # lower-case schools, practices and homes after "at", "attends"
     ("her son attends newbald primary", f"her son attends {S}"),
     ("registered at marfleet group practice", f"registered at {S}"),
@@ -92,5 +92,59 @@ LEFT_ALONE = [
 
 @pytest.mark.parametrize("text", LEFT_ALONE)
 def test_services_and_policy_text_are_left_alone(rules: Redactor, text: str) -> None:
+    result = rules.redact(text)
+    assert result.text == text, result.spans
+
+
+# Session 8 (issue 16, blind set 5 read as development): our own examples, each written before
+# its rule.
+PLACES_OF_SOMEONE = [
+    # where a person was taken, by the people who took them; a hospital by its initials or with "of"
+    ("the crew took her to Princess Alexandra of Kent", f"the crew took her to {S}"),
+    ("paramedics rushed him to LGI last night", f"paramedics rushed him to {S} last night"),
+    ("notes from the crew: 'Ann Fox, 80, taken to CHH'", f"notes from the crew: '[NAME], 80, taken to {S}'"),
+    # a town's one college or university, in lower case, beside someone
+    ("her son is at bath uni now", f"her son is at {S} now"),
+    # a name, then what it is in brackets
+    ("the lad at Larchfield (the council children's home) keeps absconding",
+     f"the lad at {S} (the council children's home) keeps absconding"),
+    # rooms, caravans and flats that are someone's home
+    ("Resident: Mabel Hoyle, Room 8, Ashgrove Care Home", f"Resident: [NAME], [ADDRESS], {S}"),
+    ("the lodgers in room 3 and room 7 smoke", "the lodgers in [ADDRESS] and [ADDRESS] smoke"),
+    ("the family in caravan 17 asked for alarms", "the family in [ADDRESS] asked for alarms"),
+    ("he's at flat 2 ferens house now", "he's at [ADDRESS] now"),
+    # a house named after a person is still a home once someone lives there
+    ("she lives at Martin House, Skidby", "she lives at [ADDRESS]"),
+    # the service's own station, named by its watch manager, beside a person
+    ("the WM at Clough Road says Kelly Tate can swap", "the WM at Clough Road says [NAME] can swap"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PLACES_OF_SOMEONE)
+def test_places_said_with_someone(rules: Redactor, text: str, expected: str) -> None:
+    assert rules.redact(text).text == expected
+
+
+ORGANISATIONS_LEFT_ALONE = [
+    "a patient was taken to ICU and then to A&E",
+    "we took them to the AGM at HQ",
+    "Can we give a talk at a hull school?",
+    "book meeting room 3 for the debrief",
+    "training in room 4 at HQ on Monday",
+    "Great work by Red Watch on the night",
+    "The head of year at Sirius Academy wants our talk slides",
+    "The head teacher at Ganton Lambert asked for our schools policy",
+    "Martin House want to run a joint appeal with us",
+    "Francis House and Age UK want referrals from us",
+    "Kestrel Lodge Group want a sharing agreement",
+    "Brook Lodge care home want a fire drill in May",
+    "The WM at Clough Road wants the rota emailed",
+    "Our ICO registration number is Z1234567 on the notice",
+    "the number for the council's Early Help team (01482 111222) on the leaflet",
+]
+
+
+@pytest.mark.parametrize("text", ORGANISATIONS_LEFT_ALONE)
+def test_organisations_and_rooms_of_no_one_are_left_alone(rules: Redactor, text: str) -> None:
     result = rules.redact(text)
     assert result.text == text, result.spans
