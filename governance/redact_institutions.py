@@ -68,7 +68,7 @@ GENERIC_PRONOUNS = re.compile(
 CARED_FOR_AT = re.compile(
     r"\b(?:(?i:unit|ward|icu|hdu|a\s?&\s?e|a\s+and\s+e|intensive\s+care|resus|maternity"
     rf"|theatres?|inpatient|patient|day\s+centre|respite|ward\s+\d{{1,3}}[a-z]?|{_CAP}\s+ward)\s+(?i:at|in)"
-    r"|(?i:admitted|transferred|taken|conveyed|blue[- ]?lighted|(?:took|rushed)\s+(?:him|her|them))"
+    r"|(?i:admitted|transferred|taken|conveyed|blue[- ]?lighted|(?:took|rushed)\s+(?:him|her))"
     r"\s+(?:to|into)|(?i:discharged)\s+from)\s+"
     rf"(?:(?i:the\s+)?((?:(?:St\.?|Saint)\s+)?{_CAP}(?:\s+(?:of\s+|upon\s+)?{_CAP}){{0,3}})"
     r"|([A-Z]{2,5}))(?![\w&-]|['’][a-z])"

@@ -348,10 +348,12 @@ class NameFinder:
             and folded not in self.names.places)
 
     def _common_form(self, folded: str) -> bool:
-        """An everyday word or one of its forms: "attends", "moved", "living"."""
-        stems = [folded] + [folded[: -len(end)] for end in ("s", "es", "ed", "d", "ing")
-                            if folded.endswith(end) and len(folded) - len(end) > 2]
-        return any(stem in self.names.common or stem + "e" in self.names.common for stem in stems)
+        """An everyday word or one of its forms: "attends", "moved", "living", "Carers" (a word
+        with nothing taken off is not read as one missing its "e": "Gaz" is no form of "gaze")."""
+        stems = [folded[: -len(end)] for end in ("s", "es", "ed", "d", "ing")
+                 if folded.endswith(end) and len(folded) - len(end) > 2]
+        return folded in self.names.common or any(
+            stem in self.names.common or stem + "e" in self.names.common for stem in stems)
 
     def _name_at(self, i: int, *, lower_ok: bool) -> tuple[int, int] | None:
         if i >= len(self.words) or self._after_saint(i):
@@ -578,10 +580,8 @@ class NameFinder:
         if not (word.capitalised or word.lower_case):
             return False
         folded = fold(word.text)
-        # A capital mid-sentence is a name's: "Gaz" is not taken for a form of "gaze".
-        common = folded in self.names.common if word.capitalised and not word.sentence_start else (
-            self._common_form(folded))
-        return self._is_first_name(word) is not None or not (common or folded in self.names.places)
+        return self._is_first_name(word) is not None or not (
+            self._common_form(folded) or folded in self.names.places)
 
     def _couple(self, i: int, word: Word) -> tuple[int, int] | None:
         """ "Derek & Janice Holroyd", "dawn & mick at 3 the green": a first name joined to a
@@ -610,9 +610,10 @@ class NameFinder:
         nxt = self._adjacent(i)
         if word.lower not in NAME_PREFIXES or not word.capitalised or nxt is None:
             return None
-        if not nxt.capitalised or not self._could_name(i + 1, nxt):
-            return None
-        return (i, self._extend(i + 1))
+        if not nxt.capitalised or not self._could_name(i + 1, nxt) or self._after_determiner(i):
+            return None  # "the Big Issue", "Young Carers", "Little Weighton"
+        last = self._extend(i + 1)
+        return None if self._eponym(last) else (i, last)  # "Old Bailey guidance"
 
     def _subject_of(self, i: int, word: Word) -> tuple[int, int] | None:
         """ "Sue rang", "Will rang", "Rose says": a first name that is also a word, opening a

@@ -46,6 +46,12 @@ NOT_NEEDED = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 _TRIM = TITLES | RANK_TITLES | RELATIONS | STOPWORDS
 _NEVER = SERVICE_WORDS | STREET_AND_PLACE_WORDS | DAYS_AND_MONTHS | {"reg", "registration"}
 _lock = threading.Lock()
+# After a first name that is also a word, opening a sentence, words that leave it a person's:
+# "Grace has dementia", "Sue and her son", "Will from the council".
+KEEP_AFTER = PERSON_DOES | frozenset(
+    "is was has had does did can ca could will wo would should may might must and who from at in "
+    "of on to with".split()
+)
 
 
 def available() -> bool:
@@ -127,7 +133,7 @@ def _word_opening_a_sentence(tokens: list[Any], doc: Any) -> bool:
     after = doc[first + 1] if first + 1 < len(doc) else None
     if len(tokens) != 1 or not opening or after is None or not after.text.islower():
         return False
-    return gazetteer().first.get(fold(tokens[0].text)) is True and after.lower_ not in PERSON_DOES
+    return gazetteer().first.get(fold(tokens[0].text)) is True and after.lower_ not in KEEP_AFTER
 
 
 def _looks_like_a_name(tokens: list[Any], doc: Any) -> bool:

@@ -286,6 +286,7 @@ WORDS_LEFT_ALONE = [
     "Can we share with the Samaritans, the Cotswolds trust and the Wolds?",
     "the exam grades were A B C across the group",
     "Is the Big Issue seller on our list of partners?",
+    "Old Bailey guidance on disclosure: does it apply to us?",
     "a robin nested in the appliance bay",
     "Is the Renters (Reform) Bill relevant to HMO visits?",
     "Can I tell Hessle Town Council about the bonfire?",
