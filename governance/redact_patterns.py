@@ -3,6 +3,7 @@ vehicle registrations. Each finder yields `Span`s; none needs a model or the net
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -101,6 +102,17 @@ DOB_AFTER_CUE = re.compile(
 BORN_IN_YEAR = re.compile(
     r"\b(?:born|d\.?o\.?b\.?)\s*(?:in\s+|:\s*)?((?:19|20)\d{2}|'\d{2})(?![\w'])", re.IGNORECASE
 )
+# "the DOB we hold is wrong - the right one is 03/02/1961": a date of birth given further on in the
+# sentence that speaks of one. Only a whole date, some years back, and not one said as when
+# something happened ("moved in on 3/4/2005", "visits since 01/04/2015").
+DOB_CUE = re.compile(r"\b(?:d\.?o\.?b\b|date[\s-]+of[\s-]+birth|birth\s?date|birthday|born)",
+                     re.IGNORECASE)
+WHOLE_DATE = re.compile(r"(?<![\w/.-])(\d{1,2}[/.-]\d{1,2}[/.-](\d{4}))(?![\w/-]|\.\d)")
+SENTENCE_END = re.compile(r"[.?!](?:\s|$)|\n")
+WHEN_BEFORE = re.compile(r"\b(?:on|since|from|until|till|by|before|after|between|dated)\s*$",
+                         re.IGNORECASE)
+DOB_FURTHER_ON = 100  # characters after the cue
+DOB_MIN_YEARS_BACK = 4
 # "born in 1938 (15/08/1938)": the full date given beside the year.
 DATE_IN_BRACKETS = re.compile(r"\s*\(\s*(" + DATE + r")\s*\)")
 DOB_BEFORE_AGE = re.compile(r"(" + DATE + r")\s*[,(]?\s*(?:aged|age)\s+\d{1,3}\b", re.IGNORECASE)
@@ -160,6 +172,18 @@ def dates_of_birth(text: str) -> Iterator[Span]:
         beside = DATE_IN_BRACKETS.match(text, span.end)
         if beside:
             yield Span(span.start, beside.end(), "DOB")
+    yield from _dates_of_birth_further_on(text)
+
+
+def _dates_of_birth_further_on(text: str) -> Iterator[Span]:
+    latest = datetime.date.today().year - DOB_MIN_YEARS_BACK
+    for cue in DOB_CUE.finditer(text):
+        end = min(len(text), cue.end() + DOB_FURTHER_ON)
+        stop = SENTENCE_END.search(text, cue.end(), end)
+        for date in WHOLE_DATE.finditer(text, cue.end(), stop.start() if stop else end):
+            when = WHEN_BEFORE.search(text, max(0, date.start() - 10), date.start())
+            if when is None and 1900 <= int(date.group(2)) <= latest:
+                yield Span(date.start(1), date.end(1), "DOB")
 
 
 def ni_numbers(text: str) -> Iterator[Span]:

@@ -277,6 +277,23 @@ def test_names_written_around_their_cues(rules: Redactor, text: str, expected: s
     assert rules.redact(text).text == expected
 
 
+# A date of birth given further on in the sentence that asks about it; dates of other things stay.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("the DOB we hold is wrong - the right one is 03/02/1961, can I fix it?",
+     "the DOB we hold is wrong - the right one is [DOB], can I fix it?"),
+    ("they want her date of birth for the form and we have it down as 14/09/1977",
+     "they want her date of birth for the form and we have it down as [DOB]"),
+    ("DOB of the tenant is 1/2/1950 and she moved in on 3/4/2005",
+     "DOB of the tenant is [DOB] and she moved in on 3/4/2005"),
+    ("Do we need a DOB on the form? The fire was 12/03/2019.",
+     "Do we need a DOB on the form? The fire was 12/03/2019."),
+    ("we hold dates of birth for visits since 01/04/2015 under the DOB field",
+     "we hold dates of birth for visits since 01/04/2015 under the DOB field"),
+])  # fmt: skip
+def test_a_date_of_birth_further_on_from_its_cue(rules: Redactor, text: str, expected: str) -> None:
+    assert rules.redact(text).text == expected
+
+
 WORDS_LEFT_ALONE = [
     "Will the alarm be fitted before Friday?",
     "Hope this helps the crews",
