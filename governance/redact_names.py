@@ -586,8 +586,10 @@ class NameFinder:
     def _couple(self, i: int, word: Word) -> tuple[int, int] | None:
         """ "Derek & Janice Holroyd", "dawn & mick at 3 the green": a first name joined to a
         partner's whole name, or two first names said with their home."""
-        if self._is_first_name(word) is None or not self._plain(word) or word.possessive:
+        if self._is_first_name(word) is None or word.possessive:
             return None
+        if word.lower in STOPWORDS | SERVICE_WORDS | _TITLES_AND_RELATIONS:
+            return None  # a month or season may be a first name here: "Summer and Jack Reilly"
         j = i + 2 if i + 1 < len(self.words) and self.words[i + 1].lower == "and" else i + 1
         partner = self.words[j] if j < len(self.words) else None
         if partner is None or not JOINED.search(self.text, word.end, partner.start):
@@ -595,7 +597,7 @@ class NameFinder:
         if partner.capitalised != word.capitalised:
             return None
         known = self._is_first_name(partner) is not None
-        if known and word.capitalised and self._name_like(word) and self._name_like(partner):
+        if known and word.capitalised and self._name_like(partner):
             last = self._extend(j)
             if last > j:
                 return (i, last)  # "Jim and Maureen Peart": one name for the couple
@@ -610,8 +612,13 @@ class NameFinder:
         nxt = self._adjacent(i)
         if word.lower not in NAME_PREFIXES or not word.capitalised or nxt is None:
             return None
-        if not nxt.capitalised or not self._could_name(i + 1, nxt) or self._after_determiner(i):
-            return None  # "the Big Issue", "Young Carers", "Little Weighton"
+        if not nxt.capitalised or self._after_determiner(i):
+            return None  # "the Big Issue"
+        kin = self._after_relation(i + 1, nxt) if word.lower in RELATIONS else None
+        if kin is not None:
+            return (i, kin[1])  # "Uncle Des": whatever a relation before it makes a name
+        if not self._could_name(i + 1, nxt):
+            return None  # "Young Carers", "Little Weighton"
         last = self._extend(i + 1)
         return None if self._eponym(last) else (i, last)  # "Old Bailey guidance"
 
@@ -767,7 +774,7 @@ def _a_family(text: str, match: re.Match[str], names: Gazetteer, *, listed: bool
         folded = fold(surname)
         if folded in names.common or folded in names.places or len(folded) < 3:
             continue
-        if folded in names.last or (homely and folded not in names.first):
+        if folded in names.last or (homely and (listed or folded not in names.first)):
             return True
     return False
 

@@ -194,10 +194,10 @@ ROOM_IN_HOME = re.compile(
 # "the lodgers in room 3 and room 7", "tenant of room 12": rooms let as homes, said by who lives there.
 ROOMS_LET = re.compile(
     r"\b(?i:tenants?|lodgers?|residents?|occupants?|occupiers?|lives|living|lived|staying|stays)"
-    r"\s+(?i:in|of|at)\s+(?:the\s+)?((?i:room|bedsit)\s+\d{1,3}[A-Za-z]?"
+    r"\s+(?i:in|of|at)\s+(?:the\s+)?((?i:rooms?|bedsits?)\s+\d{1,3}[A-Za-z]?"
     r"(?:\s*(?:,|and|&|or)\s*(?i:room\s+)?\d{1,3}[A-Za-z]?\b)*)"
 )
-ROOM_NUMBER = re.compile(r"(?i:(?:room|bedsit)\s+)?\d{1,3}[A-Za-z]?\b")
+ROOM_NUMBER = re.compile(r"(?i:(?:rooms?|bedsits?)\s+)?\d{1,3}[A-Za-z]?\b")
 
 # "11 The Paddocks", "47 Westgate": a number, then a house row or a one-word street that names a
 # street by its ending.

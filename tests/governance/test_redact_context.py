@@ -269,6 +269,9 @@ NAMES_IN_CONTEXT = [
     # a family title or a nickname's adjective before a first name
     ("Nana Joan lives with them", "[NAME] lives with them"),
     ("Big Kev keeps burning rubbish", "[NAME] keeps burning rubbish"),
+    ("Uncle Des won't let us in", "[NAME] won't let us in"),
+    ("Autumn and Leon Barraclough moved in", "[NAME] moved in"),
+    ("we moved the Okonkwos and the Vasiles", "we moved the [NAME] and the [NAME]"),
 ]
 
 

@@ -111,6 +111,7 @@ PLACES_OF_SOMEONE = [
     # rooms, caravans and flats that are someone's home
     ("Resident: Mabel Hoyle, Room 8, Ashgrove Care Home", f"Resident: [NAME], [ADDRESS], {S}"),
     ("the lodgers in room 3 and room 7 smoke", "the lodgers in [ADDRESS] and [ADDRESS] smoke"),
+    ("tenants in rooms 2 and 9 smoke", "tenants in [ADDRESS] and [ADDRESS] smoke"),
     ("the family in caravan 17 asked for alarms", "the family in [ADDRESS] asked for alarms"),
     ("he's at flat 2 ferens house now", "he's at [ADDRESS] now"),
     # a house named after a person is still a home once someone lives there
