@@ -247,9 +247,11 @@ class NameFinder:
         (the word after them says what it is) or are a town of two words or more."""
         nxt = self._adjacent(found[1])
         same_sentence = nxt is not None and not self.text[self.words[found[1]].end : nxt.start].strip()
+        place_word = BUILDING_WORDS | STREET_AND_PLACE_WORDS
         if nxt is not None and same_sentence and (
-                nxt.lower in ORGANISATION_HEADS or (nxt.capitalised and nxt.lower in BUILDING_WORDS)):
-            return True  # "Castle Hill Hospital", "Martin House"; not "called Reece Doughty. Watch"
+                nxt.lower in ORGANISATION_HEADS or (nxt.capitalised and nxt.lower in place_word)):
+            return True  # "Castle Hill Hospital", "Martin House", "Frances Street" (a surname
+            # such as "Tracey Hill" is part of the name already); not "called Reece Doughty. Watch"
         first, last = self.words[found[0]], self.words[found[1]]
         if nxt is not None and same_sentence and nxt.capitalised and nxt.lower in SERVICE_WORDS and (
                 found[0] == found[1] and fold(first.text) in self.names.places):
@@ -871,6 +873,10 @@ def name_spans(text: str) -> Iterator[Span]:
 THING_AFTER = re.compile(
     r"\s+(?i:docks?|quay|marina|bridge|statue|museum|gallery|theatre|stadium|arena|library"
     r"|memorial|monument|pier|shopping\s+centre)\b"
+    # in capitals, an organisation or event named after someone: "the Amy Johnson Festival",
+    # "Joseph Rowntree Foundation", "Bob's Garage" ("Mrs Shaw's garage" is hers)
+    r"|(?:['’]s)?\s+(?:Festival|Foundation|Trust|Fund|Appeal|Awards?|Prize|Lecture|Society"
+    r"|Housing|Garage|Motors|Solicitors|Associates|Ltd|Limited)\b"
 )
 RIVER_BEFORE = re.compile(r"\b(?:River|river|Lake|lake|Mount|Port)\s+$")
 RIVER_FIRST = re.compile(r"(?:River|Lake|Mount|Port)\s")

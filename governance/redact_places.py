@@ -337,9 +337,15 @@ def someones(text: str, span: Span) -> bool:
     return bool(KIN.search(text)) or particular_person(text, [span])
 
 
+# "Marfleet Lane station has a new watch manager": a station named by its road.
+STATION_AFTER = re.compile(r"\s+(?i:fire\s+)?(?i:station|stations|depot)\b")
+
+
 def streets(text: str) -> Iterator[Span]:
     for match in STREET_NAME.finditer(text):
         if SERVICE_PREMISES_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            continue
+        if STATION_AFTER.match(text, match.end(1)):
             continue
         if not someones(text, Span(match.start(1), match.end(1), "ADDRESS")):
             continue
