@@ -42,9 +42,10 @@ NAMED_WARD_LOWER = re.compile(rf"\b((?:{_CAP}\s+){{1,2}}ward)(?=\s+(?:at|in)\s+[
 # "taken to Grimsby hospital": a town's hospital written in lower case.
 LOWER_HOSPITAL = re.compile(rf"\b((?:{_CAP}\s+){{1,3}}(?:hospital|infirmary|hospice))\b")
 # "in Hull Royal on ward 70": the place a person is, said by the ward or unit after it.
+# "in Castle Hill now, ward 30": or with the ward after a comma.
 HOSPITAL_BEFORE_WARD = re.compile(
-    rf"\b(?:in|at)\s+(?:the\s+)?({_CAP}(?:\s+{_CAP}){{0,2}})\s+on\s+(?:the\s+)?"
-    r"(?:[a-z]+\s+)?(?i:ward|unit)\b"
+    rf"\b(?:in|at)\s+(?:the\s+)?({_CAP}(?:\s+{_CAP}){{0,2}})(?:\s+on\s+(?:the\s+)?"
+    r"(?:[a-z]+\s+)?(?i:ward|unit)\b|(?:\s+now)?\s*,\s*(?:on\s+)?(?i:ward|bay)\s+\d)"
 )
 # A particular person in the text: a title before a word, or a pronoun that is not the generic
 # "his or her". Questions about "a patient" or "someone" name no one.

@@ -91,6 +91,11 @@ NUMBER_AFTER = re.compile(r"\s+\d")
 # "Zbigniew (dob 1/3/1950)", "Tadeusz, born 1949": a date of birth straight after says the word
 # before it was a person.
 DOB_CUE_AFTER = re.compile(r"\s*[,(]\s*(?:dob\b|d\.o\.b\.?|born\b|b\.\s*\d)", re.IGNORECASE)
+# "Jan (daughter)", "Dave (her neighbour)": who the person is, in brackets after the name.
+RELATION_IN_BRACKETS = re.compile(
+    r"\s*\(\s*(?:(?:his|her|their|the)\s+)?(" + "|".join(sorted(RELATIONS)) + r")\s*\)",
+    re.IGNORECASE,
+)
 # "Gaz from number 9", "'Smudge' at 4 Elm Grove", "kel from 12 oak road": a name said with the
 # home the person is from.
 HOME_AFTER_NAME = re.compile(
@@ -218,7 +223,7 @@ class NameFinder:
         self._rules = (
             self._after_title, self._after_cue, self._after_relation, self._before_age,
             self._possessive, self._before_group, self._known_first_name, self._before_home,
-            self._couple, self._subject_of, self._after_name_prefix,
+            self._couple, self._subject_of, self._after_name_prefix, self._before_relation,
         )
 
     def spans(self) -> Iterator[Span]:
@@ -529,6 +534,16 @@ class NameFinder:
                 or DOB_CUE_AFTER.match(self.text, end) or (known and IS_AGE.match(self.text, end))):
             return None  # "Jayden, 9,", "Ellie-Mai, she's 7", "Hope is 15", "Halina (dob ...)"
         return (i, last)
+
+    def _before_relation(self, i: int, word: Word) -> tuple[int, int] | None:
+        """ "Contact: Jan (daughter)", "Dave (her neighbour)": a name, then who the person is in
+        brackets; a first name that is also a month or word counts here."""
+        if not word.capitalised or word.lower in STOPWORDS | _TITLES_AND_RELATIONS:
+            return None
+        if not (self._name_like(word) or self._is_first_name(word) is not None):
+            return None
+        last = self._extend(i) if self._name_like(word) else i
+        return (i, last) if RELATION_IN_BRACKETS.match(self.text, self.words[last].end) else None
 
     def _possessive(self, i: int, word: Word) -> tuple[int, int] | None:
         if not word.possessive or self._after_saint(i):

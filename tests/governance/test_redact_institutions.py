@@ -102,6 +102,7 @@ PLACES_OF_SOMEONE = [
     # where a person was taken, by the people who took them; a hospital by its initials or with "of"
     ("the crew took her to Princess Alexandra of Kent", f"the crew took her to {S}"),
     ("paramedics rushed him to LGI last night", f"paramedics rushed him to {S} last night"),
+    ("she's in Pinderfields now, ward 12, since Monday", f"she's in {S} now, {S}, since Monday"),
     ("notes from the crew: 'Ann Fox, 80, taken to CHH'", f"notes from the crew: '[NAME], 80, taken to {S}'"),
     # a town's one college or university, in lower case, beside someone
     ("her son is at bath uni now", f"her son is at {S} now"),
