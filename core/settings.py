@@ -139,9 +139,10 @@ class Settings(BaseSettings):
     lock_timeout_s: float = Field(0.0, ge=0.0)
     passage_tokens: int = Field(200, ge=32, le=MODEL_MAX_TOKENS)
     passage_overlap_tokens: int = Field(40, ge=0, le=128)
-    # Which computation of the embedding model (core/embedding.py): fp32 torch, or the bundled
-    # weights exported to ONNX, as fp32 or quantised to int8. A store holds the vectors of one only.
-    embedding_backend: Literal["torch", "onnx-fp32", "onnx-int8"] = "torch"
+    # Which computation of the embedding model (core/embedding.py): the bundled weights exported to
+    # ONNX and run as fp32 (the default: the same vectors as torch, without torch's start-up and
+    # memory), through torch itself, or quantised to int8. A store holds one vector space only.
+    embedding_backend: Literal["torch", "onnx-fp32", "onnx-int8"] = "onnx-fp32"
     retention_days: int = Field(2190, ge=1)  # six years, a common public-sector retention period
     ingest: IngestSettings = IngestSettings()
     retrieval: RetrievalSettings = RetrievalSettings()

@@ -40,3 +40,19 @@ def test_a_store_another_embedder_built_is_refused(tmp_path: Path) -> None:
     PassageStore(settings, Int8Named()).upsert([Passage("Crews may share.", "isa.md", "ISA")])
     with pytest.raises(EmbedderMismatch, match="SHARECHECK_EMBEDDING_BACKEND=onnx-int8"):
         compose.build(settings, HashingEmbedder(), with_log=False)
+
+
+class TorchNamed(HashingEmbedder):
+    name = "all-MiniLM-L6-v2"
+
+
+class Fp32Named(HashingEmbedder):
+    name = "all-MiniLM-L6-v2+onnx-fp32"
+
+
+def test_a_store_built_by_torch_is_served_by_onnx_fp32(tmp_path: Path) -> None:
+    """A store from before onnx-fp32 became the default opens as it is: the same vectors."""
+    settings = Settings(data_dir=tmp_path / "data")
+    PassageStore(settings, TorchNamed()).upsert([Passage("Crews may share.", "isa.md", "ISA")])
+    with compose.build(settings, Fp32Named(), with_log=False) as parts:
+        assert parts.store.count() == 1

@@ -27,7 +27,7 @@ TEXTS = [
 
 
 def test_settings_choose_the_backend(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert Settings().embedding_backend == "torch"
+    assert Settings().embedding_backend == "onnx-fp32"
     monkeypatch.setenv("SHARECHECK_EMBEDDING_BACKEND", "onnx-int8")
     assert Settings().embedding_backend == "onnx-int8"
     monkeypatch.setenv("SHARECHECK_EMBEDDING_BACKEND", "fp16")
@@ -54,6 +54,23 @@ def test_a_store_built_by_another_backend_is_refused_with_what_to_do() -> None:
         check_built_by("all-MiniLM-L6-v2", HashingEmbedder(), "data (passages)")
     with pytest.raises(EmbedderMismatch, match="SHARECHECK_EMBEDDING_BACKEND=onnx-fp32"):
         check_built_by("all-MiniLM-L6-v2+onnx-fp32", HashingEmbedder(), "data (passages)")
+
+
+class Named(HashingEmbedder):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def test_torch_and_onnx_fp32_serve_each_others_stores_and_int8_is_kept_apart() -> None:
+    torch, fp32, int8 = "all-MiniLM-L6-v2", "all-MiniLM-L6-v2+onnx-fp32", "all-MiniLM-L6-v2+onnx-int8"
+    check_built_by(torch, Named(fp32), "data (passages)")
+    check_built_by(fp32, Named(torch), "data (passages)")
+    with pytest.raises(EmbedderMismatch) as caught:
+        check_built_by(int8, Named(fp32), "data (passages)")
+    message = str(caught.value)
+    assert "(backend onnx-int8)" in message and "(backend onnx-fp32)" in message
+    with pytest.raises(EmbedderMismatch, match=r"\(backend torch\).*\(backend onnx-int8\)"):
+        check_built_by(torch, Named(int8), "data (passages)")
 
 
 @pytest.mark.slow
