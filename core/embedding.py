@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
+from filelock import FileLock
 
 from core.errors import ShareCheckError
 
@@ -272,26 +273,38 @@ def onnx_model(folder: Path, cache_dir: Path, precision: Precision) -> Path:
     target = cache_dir / f"{MODEL_NAME}-int8-{key}.onnx" if precision == "int8" else fp32
     if target.is_file():
         return target
-    log.warning(
-        "building the %s embedding model in %s (once, from the bundled files)", precision, target
-    )
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".build-") as tmp:
-            if not fp32.is_file():
-                exported = Path(tmp) / "fp32.onnx"
-                export_onnx(folder, exported)
-                os.replace(exported, fp32)  # atomic: a concurrent reader sees all or nothing
-            if precision == "int8":
-                built = Path(tmp) / "int8.onnx"
-                quantise(fp32, built)
-                os.replace(built, target)
+        # One build at a time per cache: app instances started together on a new install wait
+        # for the first one's export (15-20 s of both cores, torch loaded) rather than each
+        # running their own beside it.
+        with FileLock(cache_dir / ".build.lock"):
+            if target.is_file():  # built by the process this one waited for
+                return target
+            log.warning(
+                "building the %s embedding model in %s (once, from the bundled files)",
+                precision, target,
+            )  # fmt: skip
+            _build(folder, fp32, target, precision)
     except (OSError, ImportError, RuntimeError, ValueError) as err:
         raise EmbeddingError(
             f"could not build the {precision} embedding model in {cache_dir}: {str(err)[:300]}; "
             "set SHARECHECK_EMBEDDING_BACKEND=torch to use the model through torch"
         ) from err
     return target
+
+
+def _build(folder: Path, fp32: Path, target: Path, precision: Precision) -> None:
+    """Export (and for int8 quantise) in a folder of its own, then move each file into place."""
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-") as tmp:
+        if not fp32.is_file():
+            exported = Path(tmp) / "fp32.onnx"
+            export_onnx(folder, exported)
+            os.replace(exported, fp32)  # atomic: a reader sees the whole file or none
+        if precision == "int8":
+            built = Path(tmp) / "int8.onnx"
+            quantise(fp32, built)
+            os.replace(built, target)
 
 
 def export_onnx(folder: Path, target: Path) -> None:

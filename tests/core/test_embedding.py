@@ -3,18 +3,23 @@ agreeing with fp32 (built from the bundled files only; the autouse fixture block
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from core import embedding
 from core.embedding import (
     EmbedderMismatch,
     HashingEmbedder,
     MiniLMEmbedder,
     OnnxEmbedder,
+    bundled_model_path,
     check_built_by,
     make_embedder,
+    onnx_model,
 )
 from core.settings import Settings
 
@@ -99,6 +104,26 @@ def test_the_onnx_models_are_built_once_from_the_bundled_files(tmp_path: Path) -
     assert [p.stat().st_mtime_ns for p in built] == stamps
     assert np.allclose(first.embed(TEXTS[:2]), second.embed(TEXTS[:2]))
     assert fp32.name == "all-MiniLM-L6-v2+onnx-fp32"
+
+
+def test_starts_at_once_on_a_new_install_export_the_model_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exports: list[Path] = []
+
+    def slow_export(folder: Path, target: Path) -> None:
+        exports.append(target)
+        time.sleep(0.5)  # long enough for the other start to arrive while this one exports
+        target.write_bytes(b"exported")
+
+    monkeypatch.setattr(embedding, "export_onnx", slow_export)
+    with ThreadPoolExecutor(2) as starts:
+        built = list(starts.map(
+            lambda _: onnx_model(bundled_model_path(), tmp_path, "fp32"), range(2)
+        ))  # fmt: skip
+    assert len(exports) == 1
+    assert built[0] == built[1] and built[0].read_bytes() == b"exported"
+    assert not list(tmp_path.glob(".build-*"))
 
 
 @pytest.mark.slow
