@@ -251,12 +251,12 @@ def default_cache_dir() -> Path:
 
 
 def _source_key(folder: Path) -> str:
-    """A hash of the bundled weights and config and of the tools that turn them into int8."""
-    import onnx
-    import onnxruntime
+    """A hash of the bundled weights and config and of the tools that turn them into int8 (their
+    versions as installed, read without importing onnx, which nothing else at answer time needs)."""
+    from importlib.metadata import version
 
     digest = hashlib.sha256(
-        f"{_EXPORT_VERSION} {onnx.__version__} {onnxruntime.__version__}".encode()
+        f"{_EXPORT_VERSION} {version('onnx')} {version('onnxruntime')}".encode()
     )
     for name in ("config.json", "model.safetensors", "tokenizer.json"):
         with (folder / name).open("rb") as handle:
