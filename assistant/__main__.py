@@ -56,11 +56,11 @@ def _readable(answer: Answer) -> str:
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.compose import build
-    from core.embedding import keep_torch_out, load_embedder
+    from governance.redact import Redactor
 
-    embedder = load_embedder(settings)  # first: building an ONNX model (once) imports torch
-    keep_torch_out(embedder)
-    with build(settings, embedder, with_log=not args.no_log) as parts:
+    redactor = Redactor.from_settings(settings)
+    redactor.start_loading()  # its libraries load while the model loads and the store opens
+    with build(settings, with_log=not args.no_log, redactor=redactor) as parts:
         for question in _questions(args.question):
             answer = parts.assistant.ask(question, log_answer=not args.no_log)
             print(json.dumps(answer.to_json()) if args.json else _readable(answer), flush=True)

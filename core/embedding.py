@@ -100,24 +100,6 @@ def check_built_by(built_by: object, embedder: Embedder, store: str) -> None:
     )
 
 
-# spaCy's thinc imports torch whenever it is installed (to offer torch layers), and presidio
-# imports transformers (for an NER engine it may be asked for); the redactor uses neither (a blank
-# pipeline and the small CNN model), and on the CLI they cost about 4 s and 300 MB per start.
-_TORCH_MODULES = ("torch", "transformers", "sentence_transformers")
-
-
-def keep_torch_out(embedder: Embedder) -> bool:
-    """In a process whose embedder runs without torch, make a later `import torch` (or
-    transformers) fail as if not installed, so the libraries that import it only to offer it
-    skip it. For entry points only (the process is theirs); True if it did so. It does nothing
-    once any of them is imported: the torch embedder, or an ONNX model built in this process."""
-    if not isinstance(embedder, OnnxEmbedder) or any(m in sys.modules for m in _TORCH_MODULES):
-        return False
-    for name in _TORCH_MODULES:
-        sys.modules[name] = None  # type: ignore[assignment]  # import then raises ImportError
-    return True
-
-
 def _offline() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -245,8 +227,6 @@ class OnnxEmbedder:
 def default_cache_dir() -> Path:
     """Where built models are kept: inside the virtual environment, beside what was installed,
     so every data dir (and every eval's temporary one) shares one build."""
-    import sys
-
     return Path(sys.prefix) / "share" / "sharecheck" / "models"
 
 

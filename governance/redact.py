@@ -8,19 +8,25 @@ gazetteer); spaCy's small English model tagging PERSON names, when the `en-core-
 package is installed (redact_ner); and presidio-analyzer's pattern recognizers (email, phone via
 libphonenumber, NHS, card and bank numbers) on a blank spaCy pipeline. Either optional layer that
 cannot start is skipped with a warning; the rules always run. Text the service itself publishes
-(its configured contacts) is never redacted. Nothing is built until the first `redact()`.
+(its configured contacts) is never redacted. Nothing is built until the first `redact()`, or
+until `start_loading()` asks for it in the background.
 """
 
 from __future__ import annotations
 
+import importlib.abc
 import logging
 import os
 import re
+import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from importlib.machinery import ModuleSpec
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from governance import redact_ner
@@ -193,6 +199,47 @@ def _normalised(found: str, kind: str) -> str:
     return " ".join(found.casefold().split())
 
 
+# --- loading spaCy and presidio without torch ---------------------------------------------------
+# spaCy's thinc imports torch whenever it is installed (to offer torch layers), and presidio imports
+# transformers (for an NER engine) and torch (to choose a device); the redactor uses none of them
+# (the small CNN model and pattern recognizers), and where the embedder runs without torch they
+# cost seconds and about 300 MB per process.
+OPTIONAL_TORCH = ("torch", "transformers")
+
+
+class _TorchUnimportable(importlib.abc.MetaPathFinder):
+    """In a thread that is loading the redactor's libraries, `import torch` (or transformers)
+    fails as if not installed; every other thread, and that one afterwards, imports as usual."""
+
+    def __init__(self) -> None:
+        self.loading = threading.local()
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if getattr(self.loading, "active", False) and name.partition(".")[0] in OPTIONAL_TORCH:
+            raise ModuleNotFoundError(f"No module named {name!r} (not for the redactor)", name=name)
+        return None
+
+
+_TORCH_UNIMPORTABLE = _TorchUnimportable()
+_finders_lock = threading.Lock()
+
+
+@contextmanager
+def _without_torch() -> Iterator[None]:
+    """Import spaCy and presidio in this thread without their optional torch and transformers.
+    Where those are imported already (the torch embedder), the libraries find them as before."""
+    with _finders_lock:
+        if _TORCH_UNIMPORTABLE not in sys.meta_path:
+            sys.meta_path.insert(0, _TORCH_UNIMPORTABLE)
+    _TORCH_UNIMPORTABLE.loading.active = True
+    try:
+        yield
+    finally:
+        _TORCH_UNIMPORTABLE.loading.active = False
+
+
 # --- presidio ---------------------------------------------------------------------------------
 
 
@@ -316,8 +363,13 @@ class Redactor:
         layers = [("presidio", self._analyzer), ("spacy", self._nlp)]
         return "+".join([name for name, layer in layers if layer is not None] + ["uk"])
 
+    def start_loading(self) -> None:
+        """Load presidio and spaCy in a background thread now, so that the first `redact()` waits
+        only for what is left (the CLI and the app's warm-up: while the store opens)."""
+        threading.Thread(target=self._start, name="redactor-load", daemon=True).start()
+
     def _start(self) -> None:
-        with self._lock:
+        with self._lock, _without_torch():
             if self._tried:
                 return
             self._tried = True

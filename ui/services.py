@@ -91,7 +91,9 @@ def assistant() -> Assistant:
 
 
 def warm_up() -> None:
-    """Load the model, open the store and build the redactor before the first question."""
+    """Load the model, open the store and build the redactor before the first question; the
+    redactor's libraries load in a thread of their own meanwhile."""
+    redactor(settings()).start_loading()
     current().redactor.redact("warm-up")
 
 

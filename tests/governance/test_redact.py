@@ -4,6 +4,7 @@ The tables of tricky cases are our own examples, written apart from any blind ev
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
@@ -235,6 +236,35 @@ def test_nothing_is_built_or_imported_until_first_use(tmp_path: Path) -> None:
                           check=True, cwd=Path(__file__).resolve().parents[2])
     assert done.stdout.strip() == "False False"
     assert list(tmp_path.iterdir()) == []
+
+
+# A fresh process: load the redactor (in the background, as the CLI does), redact, and say which
+# of spaCy's and presidio's optional torch family it imported; then import torch there.
+_TORCH_PROBE = """
+import json, sys
+from pathlib import Path
+from governance.redact import Redactor
+redactor = Redactor(Path(sys.argv[1]))
+redactor.start_loading()
+text = redactor.redact("Thandiwe Okonjo wants it sent to her on 07700 900412").text
+loaded = sorted(n for n in ("torch", "transformers", "spacy", "presidio_analyzer") if n in sys.modules)
+import torch
+print(json.dumps([text, redactor.engine, loaded, torch.tensor([2.0]).item()]))
+"""
+
+
+@needs_model
+def test_the_redactor_loads_spacy_and_presidio_without_torch_in_that_load_only(
+    tmp_path: Path,
+) -> None:
+    done = subprocess.run([sys.executable, "-c", _TORCH_PROBE, str(tmp_path)], capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parents[2], timeout=300)
+    assert done.returncode == 0, done.stderr
+    text, engine, loaded, two = json.loads(done.stdout)
+    assert text == "[NAME] wants it sent to her on [PHONE]"
+    assert engine == "presidio+spacy+uk"
+    assert loaded == ["presidio_analyzer", "spacy"]
+    assert two == 2.0  # torch itself is not blocked: the torch embedder and the export need it
 
 
 def test_redact_answer_redacts_question_and_text_and_keeps_markers(uk_only: Redactor) -> None:
