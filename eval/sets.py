@@ -67,6 +67,9 @@ SETS: tuple[GoldSet, ...] = (
     GoldSet("frontline-blind-6", SHARED_CORPUS, GOLD / "frontline-blind-6.jsonl",
             "shared-corpus-frontline-blind-6",
             "sixth blind frontline set (2026-12-01, session 8), written by a helper from the documents only"),
+    GoldSet("frontline-blind-7", SHARED_CORPUS, GOLD / "frontline-blind-7.jsonl",
+            "shared-corpus-frontline-blind-7",
+            "seventh blind frontline set (2026-12-01, session 9), written by a helper from the documents only"),
 )  # fmt: skip
 
 
