@@ -26,6 +26,8 @@ _LETTERED = re.compile(r"^\(?([a-z]|[ivx]{1,4})\)\s+(\S.*)$")
 _RECITAL = re.compile(r"^\((\d{1,3})\)\s+(\S.*)$")
 _BULLET = re.compile(r"^\s*[•▪◦●■□\-–*]\s+")
 _WHEREAS = re.compile(r"^\s*Whereas\s*:?\s*$", re.I)
+# A line ending in one of these words runs on to the next line: it is not a heading.
+_RUNS_ON = re.compile(r"\b(and|or|of|the|to|for|with|in|a|an|by|on|that|which|as)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class _State:
     pending_title: bool = False
     seen_whereas: bool = False
     in_articles: bool = False
+    markup_level: int = 0  # level of the last heading the document marked up (Markdown, HTML)
+    in_list: bool = False  # numbered items after a lead-in ending ":" are a list, not headings
 
 
 def _plausible(current: list[int], candidate: list[int]) -> bool:
@@ -97,7 +101,11 @@ def _plausible(current: list[int], candidate: list[int]) -> bool:
 
 def _heading_like(text: str) -> bool:
     stripped = text.strip()
-    return len(stripped) <= HEADING_MAX_CHARS and not re.search(r"[.;,:]$", stripped)
+    return (
+        len(stripped) <= HEADING_MAX_CHARS
+        and not re.search(r"[.;,:]$", stripped)
+        and not _RUNS_ON.search(stripped)
+    )
 
 
 class StructureParser:
@@ -190,8 +198,15 @@ class StructureParser:
             unit = number.group(1)
         else:
             unit = ""
+        if not self._is_title(text):
+            self.state.markup_level = level
+        self.state.in_list = False
         self._push_heading(level, text)
         self._start(block, text, unit, unit, heading=True)
+
+    def _is_title(self, text: str) -> bool:
+        """The document's own title set as a heading: numbered headings below it start at level 1."""
+        return " ".join(text.split()).casefold() == " ".join(self.title.split()).casefold()
 
     def _structural(self, block: Block, text: str) -> bool:
         """Chapters, articles, schedules and numbered clauses; True when the line was one."""
@@ -224,6 +239,11 @@ class StructureParser:
         last = self.paragraphs[-1] if self.paragraphs else None
         return bool(self._open and last and not re.search(r"[.:;!?)]$", last.text))
 
+    def _after_lead_in(self) -> bool:
+        """The previous paragraph introduces a list ("... the following:")."""
+        last = self.paragraphs[-1] if self.paragraphs else None
+        return bool(last and not last.heading_only and last.text.rstrip().endswith(":"))
+
     def _titled_heading(self, block: Block, level: int, text: str, unit: str) -> None:
         self._push_heading(level, text)
         self._start(block, text, unit, unit, heading=True)
@@ -243,9 +263,11 @@ class StructureParser:
             return False
         if st.context and not st.context.startswith("Article"):
             st.context = ""  # numbering restarted after an appendix heading: back in the body
-        st.numbers = parts
-        if _heading_like(text) and len(parts) <= 2 and len(text.split()) <= 12:
-            self._push_heading(len(parts), text)
+        listed = self._after_lead_in() or (st.in_list and len(parts) == len(st.numbers))
+        st.numbers, st.in_list = parts, listed
+        if not listed and _heading_like(text) and len(parts) <= 2 and len(text.split()) <= 12:
+            # Nested under the document's own marked-up headings, never in place of them.
+            self._push_heading(st.markup_level + len(parts), text)
             self._start(block, text, number, number, heading=True)
         else:
             self._start(block, text, number, number)

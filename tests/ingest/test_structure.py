@@ -77,3 +77,40 @@ def test_a_long_clause_is_split_into_parts_that_fit_and_keep_the_clause_id() -> 
     assert len(passages) > 1
     assert all(p.clause == "4.2" for p in passages)
     assert all(counter(p.embedding_text()) <= 256 for p in passages)
+
+
+def _sections(blocks: list[Block], wrapped: bool) -> dict[str, str]:
+    """Each paragraph's first words -> its heading path."""
+    paragraphs = StructureParser("Agreement", wrapped=wrapped).parse(blocks)
+    return {" ".join(p.text.split()[:2]): p.section for p in paragraphs if not p.heading_only}
+
+
+def test_a_short_numbered_line_under_a_markdown_heading_does_not_replace_it() -> None:
+    # "12.3. For the Ministry: Name: Jo Bloggs" looks like a heading; it must not head clause 13.
+    blocks = [
+        Block("Data sharing agreement between the parties", level=2),
+        Block("12. Authorised representatives", level=3),
+        Block("12.1. Each party will appoint an authorised representative as the point of contact."),
+        Block("12.3. For the Ministry: Name: Jo Bloggs"),
+        Block("13. Products and publications", level=3),
+        Block("13.1. The data could identify persons, so outputs are checked before release."),
+    ]
+    sections = _sections(blocks, wrapped=False)
+    assert "Jo Bloggs" not in sections["13.1. The"]
+    assert sections["13.1. The"].endswith("13. Products and publications")
+    assert sections["13.1. The"].startswith("Data sharing agreement between the parties")
+
+
+def test_numbered_items_after_a_lead_in_are_a_list_not_headings() -> None:
+    lines = [
+        "Why?",
+        "Reasons to expect sharing:",
+        "1. Provides broader understanding of the patient (9 votes)",
+        "2. Promotes informed decisions by doctors (9 votes)",
+        "3. Improves timeliness of treatments and interventions, avoiding repetition and",
+        "unnecessary treatments (5 votes)",
+    ]
+    paragraphs = StructureParser("Report", wrapped=True).parse(_pages(lines))
+    assert not any(p.heading_only for p in paragraphs)
+    assert all(p.section == "" for p in paragraphs)
+    assert any(p.text.startswith("3. Improves") and p.text.endswith("(5 votes)") for p in paragraphs)
