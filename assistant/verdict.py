@@ -166,14 +166,21 @@ _JOINED_DECISION = re.compile(
 _CLAIM_CHECK = re.compile(
     r"\b(?:is\s+that|is\s+this|is\s+he|is\s+she|are\s+they)\s+(?:right|true|correct)\b|"
     r"\bdoes\s+(?:that|this|it|[\w.]+)\s+mean\b|\bi'm\s+worried\b[^?]*\bmeans\b|"
-    r"\b(?:have|did)\s+(?:we|i)\s+(?:done\s+|do\s+)?(?:something|anything)\s+wrong\b",
+    r"\b(?:have|did)\s+(?:we|i)\s+(?:done\s+|do\s+)?(?:something|anything)\s+wrong\b|"
+    # "does GDPR stop us telling social services?", "the privacy law stops me sharing, doesn't it?"
+    r"\b(?:does|do|will|would|doesn't|won't)\s+(?:the\s+)?(?:new\s+)?(?:uk\s+)?(?:gdpr|dpa|data\s+"
+    r"protection(?:\s+act)?|privacy\s+laws?|law|confidentiality)\s+(?:\w+\s+)?(?:stop|prevent|bar|"
+    r"block|forbid|ban)\b|\b(?:gdpr|dpa|data\s+protection(?:\s+act)?|privacy\s+laws?|law)\s+"
+    r"(?:\w+\s+)?(?:stops|prevents|bars|blocks|forbids|bans)\s+(?:me|us|you|crews?|staff)\b"
+    r"[^?]*\b(?:doesn't|does|isn't|is)\s+it\b",
     re.I,
 )
 # The claims a myth-busting clause refutes: that the law bars sharing ("GDPR means we can't pass
 # anything on", "have we done something wrong by sending it?") and that a power is a duty ("does
 # s.115 mean we're obliged to hand it over?").
 _CLAIMS_A_BAR = re.compile(
-    r"\b(?:can't|cannot|cant|can\s+not|not\s+allowed|mustn't|unlawful|illegal|wrong|breach\w*)\b",
+    r"\b(?:can't|cannot|cant|can\s+not|not\s+allowed|mustn't|unlawful|illegal|wrong|breach\w*|"
+    r"stops?|prevents?|bars?|blocks?|forbids?|bans?)\b",
     re.I,
 )
 _CLAIMS_A_DUTY = re.compile(r"\b(?:obliged|required|have\s+to|has\s+to|must|duty)\b", re.I)

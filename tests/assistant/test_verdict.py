@@ -204,6 +204,21 @@ def test_a_claim_the_documents_refute_in_so_many_words_is_answered_no() -> None:
     assert decide("does s.115 mean we're obliged to give the police whatever they ask for?", [(duty, 0.2)], 0.2)[0] == "no"
 
 
+def test_asking_whether_the_law_stops_sharing_is_answered_by_the_clause_that_says_it_does_not() -> None:
+    clause = "The GDPR and Data Protection Act 2018 do not prevent, or limit, the sharing of information for the purposes of keeping people safe."
+    for question in (
+        "does gdpr stop us telling social services stuff we saw at a house if its to keep a kid safe",
+        "the data protection act stops me passing this on, doesn't it?",
+    ):
+        assert checks_a_claim(question)
+        assert decide(question, [(clause, 0.3)], 0.2)[0] == "no"
+    # Only the clause that says so in so many words answers it; a rule about how to share does not.
+    rule = "Personal information must be sent by secure email."
+    assert decide("does GDPR stop us telling the GP?", [(rule, 0.4)], 0.2)[0] == "depends"
+    # Not a claim about the law: an ordinary question about stopping something.
+    assert not checks_a_claim("can we stop the referral now she has changed her mind?")
+
+
 def test_a_claim_the_documents_do_not_refute_still_depends() -> None:
     # the claim is right here: nothing says the law is no bar, so no yes or no is given
     question = "my WM says we can't whatsapp photos of the hoarding to ASC. is that right?"
