@@ -17,11 +17,14 @@ _STREET = (
 _NOT_STREET_WORD = (
     r"(?!(?:of|the|and|in|on|to|for|a|an|at|by|from|under|with|or|per|hours?|days?)\b)"
 )
+# "3.2 The Police may share", "14.3 Humberside Police": the number after a clause number's dot
+# (or a time's colon) is no house number.
+_NOT_A_CLAUSE = r"(?<!\d[.:])"
 _STREET_WORDS = r"(?:" + _NOT_STREET_WORD + r"[A-Za-z][A-Za-z'-]*\s+){1,3}"
 # "14 Beverley Road", "flat 3, 22 Spring Bank West", "12 The Crescent", "Flat 12, Gibson Court".
 NUMBERED_ADDRESS = re.compile(
     r"\b(?:(?:flat|apartment|apt|unit|room)\s+\d+[A-Za-z]?,?\s+)?"
-    r"(?:\d{1,4}[A-Za-z]?,?\s+(?:" + _STREET_WORDS + r"|the\s+)" + _STREET + r"|"
+    r"(?:" + _NOT_A_CLAUSE + r"\d{1,4}[A-Za-z]?,?\s+(?:" + _STREET_WORDS + r"|the\s+)" + _STREET + r"|"
     r"(?:flat|apartment|apt)\s+\d+[A-Za-z]?,?\s+" + _STREET_WORDS + _STREET + r")\b",
     re.IGNORECASE,
 )
@@ -206,7 +209,7 @@ _ONE_WORD_STREET = (
     r"|lea|leigh|thorpe|ton|way|gardens|bank|hill|green|lands|stones|meadows)"
 )
 NUMBER_THEN_NAME = re.compile(
-    rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:The\s+{_CAP}|{_ONE_WORD_STREET})"
+    rf"\b{_NOT_A_CLAUSE}\d{{1,4}}[A-Za-z]?,?\s+(?:The\s+{_CAP}|{_ONE_WORD_STREET})"
     r"(?:\s+(?:North|South|East|West|Upper|Lower))?(?![\w'’-])"
 )
 
@@ -349,9 +352,10 @@ def streets(text: str) -> Iterator[Span]:
             continue
         if not someones(text, Span(match.start(1), match.end(1), "ADDRESS")):
             continue
-        words = match.group(1).split()
+        start = _after_opening_words(text, match.start(1), match.end(1))
+        words = text[start : match.end(1)].split()
         kept = words
-        banned = NOT_STREET_NAMES - _high_street(text, match.start(1), words)
+        banned = NOT_STREET_NAMES - _high_street(text, start, words)
         while kept and kept[0].lower() in banned | {"the"}:
             kept = kept[1:]
         if len(kept) >= 2 and _clean_words(" ".join(kept), banned):
@@ -360,14 +364,28 @@ def streets(text: str) -> Iterator[Span]:
                 yield Span(start, match.end(1), "ADDRESS")
 
 
+def _after_opening_words(text: str, start: int, end: int) -> int:
+    """Where a capitalised run's name starts once the function words opening a sentence are left
+    out: "Is Orchard Park ..." names "Orchard Park", "Can Hessle Road ..." "Hessle Road"."""
+    from governance.redact_words import STOPWORDS
+
+    opening = STOPWORDS - {"the"}  # "The Old Forge" is a house's whole name
+    while (word := re.match(r"([A-Za-z]+)\s+", text[start:end])) and word.group(1).lower() in opening:
+        start += word.end()
+    return start
+
+
 def house_names(text: str) -> Iterator[Span]:
     for match in HOUSE_NAME.finditer(text):
         if PUBLIC_BUILDING_AFTER.match(text, match.end(1)):
             continue  # "Wilberforce House museum": a public building, no one's home
         if ORGANISATION_AFTER_HOUSE.match(text, match.end(1)):
             continue  # an organisation's name; a care home is weighed as an institution
-        if _clean_words(match.group(1), NOT_HOUSE_NAMES):
-            yield Span(match.start(1), match.end(1), "ADDRESS")
+        start = _after_opening_words(text, match.start(1), match.end(1))
+        if " " not in text[start : match.end(1)]:
+            continue  # "Is Orchard": a function word, then a house word alone
+        if _clean_words(text[start : match.end(1)], NOT_HOUSE_NAMES):
+            yield Span(start, match.end(1), "ADDRESS")
 
 
 def institutions(text: str) -> Iterator[Span]:

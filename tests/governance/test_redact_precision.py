@@ -1,0 +1,45 @@
+"""Session 9 (issue 16): words that are no one's personal data stay as written, each case found by
+running clean questions of our own (tests/data/redaction_dev_clean_2.jsonl, written from a brief of
+what frontline staff ask, not from any blind set) and the bundled corpus through the redactor."""
+
+from __future__ import annotations
+
+import pytest
+
+from governance.redact import Redactor
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory: pytest.TempPathFactory) -> Redactor:
+    return Redactor(tmp_path_factory.mktemp("cache"), use_presidio=False, use_ner=False)
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Redactor:
+    return Redactor(tmp_path_factory.mktemp("cache"))
+
+
+# A clause number's digits are no house number; a sentence's opening word is no part of a place.
+CLAUSES_AND_OPENERS = [
+    "3.2 The Police may share with HFRS:",
+    "14.3 Humberside Police Information Management (requests from HFRS to the Police)",
+    "6.3 The Data Protection Officer (DPO) advises on data protection",
+    "Is Orchard Park or Bransholme in our top 10 for fires?",
+]
+
+
+@pytest.mark.parametrize("text", CLAUSES_AND_OPENERS)
+def test_clause_numbers_and_sentence_openers_are_no_address(rules: Redactor, text: str) -> None:
+    assert rules.redact(text).text == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("No.12 Elm Road has a hoarder", "No.[ADDRESS] has a hoarder"),
+    ("she lives at 3 The Crescent, Hessle", "she lives at [ADDRESS]"),
+    ("Can Hessle Road's tenant, Mrs Bell, at Holly Farm be told?",
+     "Can [ADDRESS]'s tenant, [NAME], at [ADDRESS] be told?"),
+    ("Does Ivy Cottage have a smoke alarm? she lives there alone", "Does [ADDRESS] have a smoke "
+     "alarm? she lives there alone"),
+])  # fmt: skip
+def test_addresses_beside_them_are_still_taken(rules: Redactor, text: str, expected: str) -> None:
+    assert rules.redact(text).text == expected
