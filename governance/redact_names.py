@@ -99,8 +99,17 @@ RELATION_IN_BRACKETS = re.compile(
 # "Gaz from number 9", "'Smudge' at 4 Elm Grove", "kel from 12 oak road": a name said with the
 # home the person is from.
 HOME_AFTER_NAME = re.compile(
-    r"['’\"”]?\s+(?:from|at)\s+(?:number\s?\d|no\.?\s?\d|num\.?\s?\d|flat\s+\d|\d{1,4}[a-z]?\s+[A-Za-z])",
+    r"['’\"”]?\s+(?:from|at)\s+(?:number\s?\d|no\.?\s?\d|num\.?\s?\d|flat\s+\d"
+    # "rose from 6 to 11": a number before a function word or a unit is a quantity, not a house
+    r"|\d{1,4}[a-z]?\s+(?!(?:to|and|or|of|per|in|on|at|am|pm|years?|months?|weeks?"
+    r"|days?|hours?|mins?|minutes?|percent)\b)[A-Za-z])",
     re.IGNORECASE,
+)
+# Offices held under a title, named by their holder's title rather than by anyone's name.
+OFFICES = RANK_TITLES | frozenset(
+    """lieutenant mayor mayoress chancellor chief justice bishop archbishop provost president
+    chair chairman chairwoman governor general commissioner speaker secretary minister"""
+    .split()
 )
 # Capitalised words before a first name that belong to it: "Nana Pat", "Uncle Des", "Big Dave".
 NAME_PREFIXES = frozenset(
@@ -417,8 +426,8 @@ class NameFinder:
         initial = self._adjacent(i + 1) if re.match(r"[a-z]\.", self.text[nxt.start:]) else None
         if title in TITLES and initial is not None and self._surname_like(initial):
             return (i + 1, i + 2)  # "mr k. brannigan"
-        if nxt.lower in ORG_WORDS or nxt.lower in STOPWORDS:
-            return None
+        if nxt.lower in ORG_WORDS or nxt.lower in STOPWORDS or nxt.lower in OFFICES:
+            return None  # "the Lord Lieutenant", "the Lord Mayor's office": an office
         if nxt.capitalised or nxt.text.isupper():  # "Mrs Patel", "MRS PATEL"
             return (i + 1, self._title_name_end(i + 1))
         strict = title in ("miss", "dr", "prof")
@@ -510,7 +519,7 @@ class NameFinder:
         if before.lower in RELATIONS and self._is_first_name(word) is not None and (
                 not word.sentence_start and (word.lower not in STOPWORDS or len(word.text) > 2)):
             return (i, self._extend(i))  # "his partner Autumn said", "grandson Will": a first name
-        if before.lower in PERSON_VERBS and before.lower not in ("told", "tell", "asked", "ask"):
+        if before.lower in PERSON_VERBS:
             if self._is_first_name(word) is None and fold(word.text) not in self.names.last:
                 return None
         return self._name_at(i, lower_ok=False)
@@ -668,9 +677,11 @@ class NameFinder:
             alone = found is not None and found[1] == i
             if alone and (also_word or len(word.text) < MIN_LOWERCASE_NAME):
                 return None  # "grace", "mark" or "ian" alone may be a word; "ian barker" a name
-            if found is not None and also_word and self.names.last.get(
-                    fold(self.words[found[1]].text)):
-                return None  # "young lad": two everyday words that are also names
+            last = fold(self.words[found[1]].text) if found is not None else ""
+            if found is not None and also_word and self.names.last.get(last) is not False:
+                # "young lad": two everyday words that are also names; "case incl": an everyday
+                # word before one no list knows (an abbreviation, a typo) rather than a surname
+                return None
             return found
         found = self._name_at(i, lower_ok=False)
         if found is None:
@@ -684,8 +695,10 @@ class NameFinder:
             return None  # "General Data Protection Regulation", "the Summer Safety Campaign"
         if also_word and found[1] == i and NUMBER_AFTER.match(self.text, word.end):
             return None  # "Ward 40", "Bay 3": a label with its number
-        if also_word and found[1] == i and i > 0 and self.words[i - 1].lower == "the":
-            return None  # "the Queen's Centre", "the Rose and Crown": a thing, not a person
+        if also_word and found[1] == i and self._after_determiner(i):
+            return None  # "the Queen's Centre", "a Jack up the priority": a thing, not a person
+        if also_word and found[1] == i and self._after_calendar_word(i):
+            return None  # "Christmas Eve", "New Year's Eve": a day, not a person
         if also_word and word.sentence_start:
             # "Grace Okafor said", not "Silver Ford Focus" or "Hope this is right".
             surname = self.words[i + 1] if found[1] == i + 1 else None
@@ -710,6 +723,11 @@ class NameFinder:
         if self._is_first_name(before) is not None or before.lower in _TITLES_AND_RELATIONS:
             return False
         return self._after_place(i - 1)
+
+    def _after_calendar_word(self, i: int) -> bool:
+        before = self.words[i - 1] if i > 0 and self._adjacent(i - 1) is self.words[i] else None
+        return before is not None and before.capitalised and before.lower in DAYS_AND_MONTHS | {
+            "year", "years"}
 
     def _after_determiner(self, i: int) -> bool:
         return i > 0 and self.words[i - 1].lower in DETERMINERS and not self._gap_before(i).strip()
@@ -887,7 +905,9 @@ def name_spans(text: str) -> Iterator[Span]:
 # "the Amy Johnson statue", "Wilberforce House museum".
 THING_AFTER = re.compile(
     r"\s+(?i:docks?|quay|marina|bridge|statue|museum|gallery|theatre|stadium|arena|library"
-    r"|memorial|monument|pier|shopping\s+centre)\b"
+    r"|memorial|monument|pier|shopping\s+centre|institute|hospices?|charity"
+    # "Marie Curie nurses", "DLA Piper solicitors": staff of an organisation named after someone
+    r"|nurses|solicitors|lawyers|volunteers|shops|stores|branches)\b"
     # in capitals, an organisation or event named after someone: "the Amy Johnson Festival",
     # "Joseph Rowntree Foundation", "Bob's Garage" ("Mrs Shaw's garage" is hers)
     r"|(?:['’]s)?\s+(?:Festival|Foundation|Trust|Fund|Appeal|Awards?|Prize|Lecture|Society"
@@ -905,10 +925,12 @@ TOWN_LIST_GAP = re.compile(r"\s*(?:,|\band\b|\bor\b|&)\s*")
 def names_a_thing(text: str, span: Span) -> bool:
     """A NAME span that is part of a place's or a thing's name, or a town in a list of towns."""
     found = text[span.start : span.end]
+    names = gazetteer()
+    if _ends_in_a_thing_word(text, span, names):
+        return True
     if THING_AFTER.match(text, span.end) or RIVER_BEFORE.search(
             text, max(0, span.start - 8), span.start) or RIVER_FIRST.match(found):
         return True
-    names = gazetteer()
     noun = NOUN_AFTER.match(text, span.end)
     plural_or_possessive = found.endswith("s") or POSSESSIVE.search(found)
     only_a_name = names.first.get(fold(found.split()[0])) is False  # "the Kayleigh referral"
@@ -920,6 +942,20 @@ def names_a_thing(text: str, span: Span) -> bool:
         return True
     towns = _towns_beside(text, span, names)
     return towns == 2 or (towns == 1 and fold(found) in names.places)
+
+
+def _ends_in_a_thing_word(text: str, span: Span, names: Gazetteer) -> bool:
+    """ "Victoria Dock", "Jill Dando Institute": the span's last word (or the span itself, one
+    word after a capitalised one) names a place or a thing; a surname does not ("Mr John Bridge")."""
+    found = text[span.start : span.end]
+    if " " in found.strip():
+        at = span.start + found.rstrip().rindex(" ")
+    elif re.search(r"[A-Z][\w'’-]*\s$", text[max(0, span.start - 30) : span.start]):
+        at = span.start - 1
+    else:
+        return False
+    last = found.split()[-1] if found.split() else ""
+    return fold(last) not in names.last and THING_AFTER.match(text, at) is not None
 
 
 # "the Renters (Reform) Bill", "the Data (Use and Access) Bill": a capitalised bracket before.

@@ -21,6 +21,7 @@ from governance.redact_names import STREET_AND_PLACE_WORDS, fold, gazetteer
 from governance.redact_patterns import Span
 from governance.redact_words import (
     DAYS_AND_MONTHS,
+    DETERMINERS,
     EPONYM_FOLLOWERS,
     PERSON_DOES,
     RANK_TITLES,
@@ -126,10 +127,12 @@ def _placed_like_a_name(tokens: list[Any]) -> bool:
 
 
 def _word_opening_a_sentence(tokens: list[Any], doc: Any) -> bool:
-    """ "Jack up the priority", "Frank question:": a first name that is also a word, opening a
-    sentence before a lower-case word that is nothing a person does ("Sue rang" is kept)."""
+    """ "Jack up the priority", "Frank question:", "a Jack up flag": a first name that is also a
+    word, opening a sentence or after "a" or "the", before a lower-case word that is nothing a
+    person does ("Sue rang" is kept)."""
     first = tokens[0].i
-    opening = first == 0 or doc[first - 1].text in (".", "!", "?", ":", ";", "-", "—")
+    opening = first == 0 or doc[first - 1].text in (".", "!", "?", ":", ";", "-", "—") or (
+        doc[first - 1].lower_ in DETERMINERS)
     after = doc[first + 1] if first + 1 < len(doc) else None
     if len(tokens) != 1 or not opening or after is None or not after.text.islower():
         return False

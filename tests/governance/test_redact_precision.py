@@ -43,3 +43,40 @@ def test_clause_numbers_and_sentence_openers_are_no_address(rules: Redactor, tex
 ])  # fmt: skip
 def test_addresses_beside_them_are_still_taken(rules: Redactor, text: str, expected: str) -> None:
     assert rules.redact(text).text == expected
+
+
+# Names that are the names of things, offices, days or organisations; an everyday word before an
+# abbreviation; a number that is a quantity.
+NOT_PEOPLE = [
+    "Victoria Dock has had loads of car fires, can we share with the management company?",
+    "Is the Jill Dando Institute research request something we can answer?",
+    "Can Marie Curie nurses get our visit outcome for a palliative patient?",
+    "We got a letter from DLA Piper solicitors asking for a fire report",
+    "The Lord Lieutenant's office wants a briefing on fire deaths",
+    "Can the Lord Mayor see the figures?",
+    "Christmas Eve we went to a chip pan fire, can we tell the GP?",
+    "We had a Jack up the priority flag on CFRMIS, what does it mean?",
+    "Can we tell Ofsted about a fire at a nursery?",
+    "should we ask Openreach about the cable fire?",
+    "everything we hold on a woman from a slavery case incl the hfsv notes",
+    "the number willing to share rose from 6 to 11",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PEOPLE)
+def test_names_of_things_offices_and_days_are_left_alone(full: Redactor, text: str) -> None:
+    result = full.redact(text)
+    assert result.text == text, result.spans
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Mr John Bridge rang about the fire", "[NAME] rang about the fire"),
+    ("I told Kayleigh we'd come back", "I told [NAME] we'd come back"),
+    ("Lord Smith wants the report", "[NAME] wants the report"),
+    ("her friend Eve Marsh smokes in bed", "her friend [NAME] smokes in bed"),
+    ("dawn & bill at 7 the crescent hessle", "[NAME] at [ADDRESS] hessle"),
+    ("visited grace obi today", "visited [NAME] today"),
+    ("Jack from the council rang", "[NAME] from the council rang"),
+])  # fmt: skip
+def test_people_beside_those_words_are_still_taken(full: Redactor, text: str, expected: str) -> None:
+    assert full.redact(text).text == expected
