@@ -905,14 +905,21 @@ def name_spans(text: str) -> Iterator[Span]:
 # "the Amy Johnson statue", "Wilberforce House museum".
 THING_AFTER = re.compile(
     r"\s+(?i:docks?|quay|marina|bridge|statue|museum|gallery|theatre|stadium|arena|library"
-    r"|memorial|monument|pier|shopping\s+centre|institute|hospices?|charity"
+    r"|memorial|monument|pier|shopping\s+centre|institute|hospices?|charity|building|wing|block"
     # "Marie Curie nurses", "DLA Piper solicitors": staff of an organisation named after someone
     r"|nurses|solicitors|lawyers|volunteers|shops|stores|branches)\b"
     # in capitals, an organisation or event named after someone: "the Amy Johnson Festival",
     # "Joseph Rowntree Foundation", "Bob's Garage" ("Mrs Shaw's garage" is hers)
     r"|(?:['’]s)?\s+(?:Festival|Foundation|Trust|Fund|Appeal|Awards?|Prize|Lecture|Society"
-    r"|Housing|Garage|Motors|Solicitors|Associates|Ltd|Limited)\b"
+    r"|Housing|Garage|Motors|Solicitors|Associates|Ltd|Limited|Line|Lines|Bridge|Centre|Institute"
+    r"|Hospice|Hospital|House|Building|Wing|Unit|Ward)\b"
 )
+# Words inside a capitalised name that may come between a person's name and the word that makes
+# it a thing's: "the Duke of Edinburgh Award", "Queen Elizabeth II Bridge", "Ellerman Wilson Line".
+NAME_RUN_WORD = re.compile(r"\s+(?:of|and|&|[IVX]{1,4}|[A-Z][\w'’-]*)(?=\s|$)")
+# A report or inquiry named after the peer or judge who led it: "Lord Laming's report".
+LED_BY_TITLE = re.compile(r"(?:Lord|Lady|Baroness|Baron|Sir|Dame|Judge|Justice)\s")
+WORD_AFTER = re.compile(r"(?:['’]s)?\s+(\w+)")
 RIVER_BEFORE = re.compile(r"\b(?:River|river|Lake|lake|Mount|Port)\s+$")
 RIVER_FIRST = re.compile(r"(?:River|Lake|Mount|Port)\s")
 # "the Grace period", "the Victoria flood plan": after "the", a name used as a word before a noun.
@@ -928,7 +935,7 @@ def names_a_thing(text: str, span: Span) -> bool:
     names = gazetteer()
     if _ends_in_a_thing_word(text, span, names):
         return True
-    if THING_AFTER.match(text, span.end) or RIVER_BEFORE.search(
+    if _inside_a_things_name(text, span.end) or RIVER_BEFORE.search(
             text, max(0, span.start - 8), span.start) or RIVER_FIRST.match(found):
         return True
     noun = NOUN_AFTER.match(text, span.end)
@@ -938,10 +945,26 @@ def names_a_thing(text: str, span: Span) -> bool:
             plural_or_possessive or only_a_name
             or noun.group(1) in GROUP_NOUNS | PERSONAL_NOUNS | STOPWORDS):
         return True
+    led = LED_BY_TITLE.match(found) and WORD_AFTER.match(text, span.end)
+    if led and led.group(1).lower() in EPONYM_FOLLOWERS:
+        return True  # "Lord Laming's report"
     if names.first.get(fold(found)) is True and _closes_a_title(text, span.start):
         return True
     towns = _towns_beside(text, span, names)
     return towns == 2 or (towns == 1 and fold(found) in names.places)
+
+
+def _inside_a_things_name(text: str, end: int) -> bool:
+    """Whether a thing's word follows the name, directly or after a few more capitalised words."""
+    at = end
+    for _ in range(3):
+        if THING_AFTER.match(text, at):
+            return True
+        word = NAME_RUN_WORD.match(text, at)
+        if word is None:
+            return False
+        at = word.end()
+    return THING_AFTER.match(text, at) is not None
 
 
 def _ends_in_a_thing_word(text: str, span: Span, names: Gazetteer) -> bool:

@@ -384,8 +384,24 @@ def house_names(text: str) -> Iterator[Span]:
         start = _after_opening_words(text, match.start(1), match.end(1))
         if " " not in text[start : match.end(1)]:
             continue  # "Is Orchard": a function word, then a house word alone
-        if _clean_words(text[start : match.end(1)], NOT_HOUSE_NAMES):
-            yield Span(start, match.end(1), "ADDRESS")
+        house = Span(start, match.end(1), "ADDRESS")
+        if _clean_words(text[start : match.end(1)], NOT_HOUSE_NAMES) and (
+                _a_home_by_its_name(text, house) or someones(text, house)):
+            yield house
+
+
+# Houses with these names are as often an organisation's or a public building ("Wilberforce Lodge",
+# "Martin House", "Burton Constable Hall"): someone's home only when the text says so.
+SHARED_BUILDING_WORDS = frozenset("house lodge hall manor grange mill orchard".split())
+
+
+def _a_home_by_its_name(text: str, house: Span) -> bool:
+    """ "Rose Cottage", "The Old School House", "Willow Farm, Back Lane": a home by its name, by
+    a former use ("Old ..."), or written as a postal address with its street or village after."""
+    words = text[house.start : house.end].lower().split()
+    former = words[0] == "old" or words[:2] == ["the", "old"]
+    postal = ADDRESS_TAIL.match(text, house.end) is not None
+    return former or postal or words[-1] not in SHARED_BUILDING_WORDS
 
 
 def institutions(text: str) -> Iterator[Span]:

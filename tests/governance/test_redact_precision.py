@@ -80,3 +80,32 @@ def test_names_of_things_offices_and_days_are_left_alone(full: Redactor, text: s
 ])  # fmt: skip
 def test_people_beside_those_words_are_still_taken(full: Redactor, text: str, expected: str) -> None:
     assert full.redact(text).text == expected
+
+
+# A house name alone is a building's, as a street alone is a road's, until the text speaks of
+# someone there; a person's name inside a capitalised name that ends in what the thing is.
+BUILDINGS_AND_NAMED_THINGS = [
+    "Our Station Manager wants to send the Wilberforce Lodge inspection report to CQC, ok?",
+    "Martin House children's hospice wants fire safety training data, can we share attendance?",
+    "Can we tell the Duke of Edinburgh Award leaders which cadets attended?",
+    "Can I pass the Queen Elizabeth II Bridge incident report to National Highways?",
+    "Can we share incident stats with Ellerman Wilson Line?",
+    "What did Lord Laming's report say about sharing?",
+    "Is the Mary Seacole building at the hospital ours to inspect?",
+]
+
+
+@pytest.mark.parametrize("text", BUILDINGS_AND_NAMED_THINGS)
+def test_buildings_and_things_named_after_people_are_left_alone(full: Redactor, text: str) -> None:
+    result = full.redact(text)
+    assert result.text == text, result.spans
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("she lives alone at Ivy Cottage and smokes in bed", "she lives alone at [ADDRESS] and smokes "
+     "in bed"),
+    ("Kayleigh Ward rang about her flat", "[NAME] rang about her flat"),
+    ("Lord Smith's son set the fire", "[NAME]'s son set the fire"),
+])  # fmt: skip
+def test_homes_and_names_like_them_are_still_taken(full: Redactor, text: str, expected: str) -> None:
+    assert full.redact(text).text == expected
