@@ -124,13 +124,26 @@ DOB_BEFORE_AGE = re.compile(r"(" + DATE + r")\s*[,(]?\s*(?:aged|age)\s+\d{1,3}\b
 VEHICLE_REG = re.compile(
     r"\b(?:(?i:[A-HJ-PR-Y][A-HJ-PR-Y]\d{2}\s?[A-HJ-PR-Z]{3})"
     r"|[A-HJ-PR-Y]{2}\s\d{2}\s[A-HJ-PR-Z]{3}"
-    r"|[A-HJ-NP-Y]\d{1,3}\s?[A-HJ-PR-Y]{3}"
-    r"|[A-HJ-PR-Y]{3}\s?\d{1,3}[A-HJ-NP-Y])\b"
+    r"|[A-HJ-NP-Y]\s?\d{1,3}\s?[A-HJ-PR-Y]{3}"
+    r"|[A-HJ-PR-Y]{3}\s?\d{1,3}\s?[A-HJ-NP-Y])\b"
 )
+# The same shapes in any case ("p123abc", "Yk19 Abc") where a vehicle is spoken of close by.
+VEHICLE_REG_ANY_CASE = re.compile(VEHICLE_REG.pattern, re.IGNORECASE)
+VEHICLE_WORD = re.compile(
+    r"\b(?:car|cars|van|vans|vehicle|vehicles|motorbike|motorcycle|bike|moped|scooter|lorry"
+    r"|truck|taxi|cab|caravan|motorhome|pickup|4x4|reg|registration|plate|plates|parked|driving"
+    r"|drives|drove|ford|vauxhall|nissan|toyota|honda|bmw|audi|mercedes|volkswagen|vw|peugeot"
+    r"|renault|citroen|kia|hyundai|skoda|fiat|volvo|mazda|suzuki|jaguar|tesla|transit|focus"
+    r"|fiesta|corsa|astra|golf|polo|clio|qashqai|escort|micra|berlingo|sprinter)\b",
+    re.IGNORECASE,
+)
+# How far (characters) from a plate the vehicle word may be.
+VEHICLE_WORD_REACH = 40
 # After "reg", "plate", "registration" any short run of letters and digits is the plate.
 VEHICLE_CUE = re.compile(
     r"\b(?:reg(?:istration)?(?:\s+(?:no\.?|number|plate|mark))?|(?:number\s?)?plates?"
     r"(?:\s+(?:no\.?|number))?|vrm)\b[\s:=,.#-]*(?:(?:is|was|of|as|reads|shows)\s+)?"
+    r"(?!(?:reg|registration|plate|number|no)\b)"  # "plate, reg ABC 123": the plate is after "reg"
     r"([A-Z0-9]{1,4}(?:\s?[A-Z0-9]{1,4})?)\b",
     re.IGNORECASE,
 )
@@ -198,10 +211,23 @@ def _one_case(plate: str) -> bool:
     return all(c.isupper() for c in letters) or all(c.islower() for c in letters)
 
 
+def _words_in(plate: str) -> bool:
+    """ "a 12 and", "van 12 the": a plate's shape made of everyday words and a number."""
+    from governance.redact_names import gazetteer
+
+    common = gazetteer().common
+    return any(len(part) > 1 and part.lower() in common or part.lower() in ("a", "i")
+               for part in re.findall(r"[A-Za-z]+", plate))
+
+
 def vehicle_registrations(text: str) -> Iterator[Span]:
     for span in groups(VEHICLE_REG, "VEHICLE_REG", text):
         if _one_case(text[span.start : span.end]):
             yield span
+    for span in groups(VEHICLE_REG_ANY_CASE, "VEHICLE_REG", text):
+        near = text[max(0, span.start - VEHICLE_WORD_REACH) : span.end + VEHICLE_WORD_REACH]
+        if VEHICLE_WORD.search(near) and not _words_in(text[span.start : span.end]):
+            yield span  # "the old escort p123abc", "silver Focus, Yk19 Abc"
     for match in VEHICLE_CUE.finditer(text):
         plate = match.group(1)
         has_both = any(c.isdigit() for c in plate) and any(c.isalpha() for c in plate)
@@ -215,9 +241,17 @@ def vehicle_registrations(text: str) -> Iterator[Span]:
 # "bank details: 30 94 57 00871243"), so a date or a reference number stays.
 SORT_CODE = re.compile(r"(?<![\d-])(\d{2}([- ]?)\d{2}\2\d{2})(?![\d-])")
 ACCOUNT_NUMBER = re.compile(r"(?<![\d-])(\d{8})(?![\d-])")
+# Seven, nine and ten digits are account numbers too at some banks and building societies, taken
+# only straight after a banking word ("acct no. 7123456").
+OTHER_ACCOUNT_NUMBER = re.compile(r"(?<![\d-])(\d{7}|\d{9,10})(?![\d-])")
+# "roll number 1234/567890": a building society's account reference.
+ROLL_NUMBER = re.compile(
+    r"\broll\s+(?:no\.?|number|num)\s*[:#=]?\s*(?:is\s+)?((?=[A-Z/.-]*\d)[A-Z0-9][A-Z0-9/.-]{5,17}[A-Z0-9])\b",
+    re.IGNORECASE,
+)
 BANK_CUE = re.compile(
     r"(?:sort(?:\s*code)?|s/c|account|acc|acct|a/c|bank\s+details|bank\s+account)"
-    r"(?:\s*(?:is|was|no\.?|number|num|details|code|[:#.,-]))*\s*$",
+    r"(?:\s*(?:is|was|are|were|no\.?|number|num|details|code|[:#.,-]))*\s*$",
     re.IGNORECASE,
 )
 # How far (characters) before a number its cue may end.
@@ -228,11 +262,15 @@ def bank_details(text: str) -> Iterator[Span]:
     """Sort codes and account numbers right after a banking word, or an account number right
     after a sort code so taken."""
     after_sort_code = -1
-    for match in sorted(
-        [*SORT_CODE.finditer(text), *ACCOUNT_NUMBER.finditer(text)], key=lambda m: m.start()
-    ):
+    numbers = [*SORT_CODE.finditer(text), *ACCOUNT_NUMBER.finditer(text)]
+    for match in sorted([*numbers, *OTHER_ACCOUNT_NUMBER.finditer(text)], key=lambda m: m.start()):
         before = text[max(0, match.start() - BANK_CUE_REACH) : match.start()]
         follows = after_sort_code >= 0 and not text[after_sort_code : match.start()].strip(" ,/-")
+        if match.re is OTHER_ACCOUNT_NUMBER:
+            follows = follows or bool(BANK_CUE.search(text[max(0, match.start() - 12) : match.start()]))
+            if follows:
+                yield Span(match.start(1), match.end(1), "BANK_ACCOUNT")
+            continue
         if BANK_CUE.search(before) or follows:
             yield Span(match.start(1), match.end(1), "BANK_ACCOUNT")
             after_sort_code = match.end(1)
@@ -255,11 +293,15 @@ CARD_AFTER_CUE = re.compile(
 CARD_LAYOUT = re.compile(
     r"(?<![\d-])(\d{4}([ -])\d{4}\2\d{4}\2\d{4}|3[47]\d{2}([ -])\d{6}\3\d{5}|[3-6]\d{15})(?![\d-])"
 )
-# "Old one 40-47-84 / 71203345": a sort code and an account number written as a pair.
-SORT_THEN_ACCOUNT = re.compile(r"(?<![\d-])(\d{2}-\d{2}-\d{2})\s*[/,]\s*(\d{8})(?![\d-])")
-# "account 41-23-45-67": an account number written in pairs after its cue.
+# "Old one 40-47-84 / 71203345", "standing order to 40-11-62 71584433": a sort code and an
+# account number written as a pair.
+SORT_THEN_ACCOUNT = re.compile(
+    r"(?<![\d-])(\d{2}-\d{2}-\d{2})(?:\s*[/,]\s*|\s+)(\d{8})(?![\d-])")
+# "account 41-23-45-67", "account number 1234 5678": an account number written in pairs or
+# fours after its cue.
 ACCOUNT_IN_PAIRS = re.compile(
-    r"\b(?:account|acc|acct|a/c)(?:\s*(?:no\.?|number|num|[:#.]))*\s*(\d{2}-\d{2}-\d{2}-\d{2})(?![\d-])",
+    r"\b(?:account|acc|acct|a/c)(?:\s*(?:is|was|no\.?|number|num|[:#.]))*\s*"
+    r"(\d{2}([- ])\d{2}\2\d{2}\2\d{2}|\d{4}[- ]\d{4})(?![\d-])",
     re.IGNORECASE,
 )
 
@@ -277,6 +319,7 @@ def fixed_shape_spans(text: str) -> Iterator[Span]:
     yield from groups(SORT_THEN_ACCOUNT, "BANK_ACCOUNT", text, 1)
     yield from groups(SORT_THEN_ACCOUNT, "BANK_ACCOUNT", text, 2)
     yield from groups(ACCOUNT_IN_PAIRS, "BANK_ACCOUNT", text, 1)
+    yield from groups(ROLL_NUMBER, "BANK_ACCOUNT", text, 1)
     yield from groups(CARD_AFTER_CUE, "CARD_NUMBER", text, 1)
     yield from groups(CARD_LAYOUT, "CARD_NUMBER", text, 1)
 
