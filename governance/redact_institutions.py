@@ -149,7 +149,8 @@ def particular_person(text: str, places: list[Span]) -> bool:
 
 # "the lad", "the resident", "YP": a particular person spoken of by what they are.
 DEFINITE_PERSON = re.compile(
-    r"\b(?i:the\s+(?:lad|lass|boy|girl|kid|child|pupil|student|resident|patient|man|woman|lady"
+    r"\b(?i:(?:her|his|their)\s+(?:kids|children|twins)(?![\w'’]))"
+    r"|\b(?i:the\s+(?:lad|lass|boy|girl|kid|child|pupil|student|resident|patient|man|woman|lady"
     r"|bloke|chap|fella|gentleman|tenant|occupier|teenager|toddler|baby|young\s+person|driver"
     r"|caller|victim))\b|\bYP\b|[,(]\s*\d{1,2}\s*[,)]"
     r"|\b(?i:resident|patient|tenant|occupier|pupil|student|client)\s+(?i:is|was|has|keeps|said)\b"

@@ -169,6 +169,9 @@ HOME_AFTER_CUE = re.compile(
     r"\b(?:lives|living|lived|moved|staying|stays|address\s+is|(?:house|home|property|bungalow"
     r"|cottage|farm)\s+(?:is\s+)?called)\s+(?:(?:at|in|to|on|into)\s+)?"
     rf"((?:The\s+)?{_CAP}(?:\s+{_CAP}){{0,3}})"
+    # "her house, Fairview, in Sproatley": a home's name set between commas after it
+    r"|\b(?i:her|his|their|my|your)\s+(?i:house|home|bungalow|cottage|farm|farmhouse|place),\s+"
+    rf"((?:The\s+)?{_CAP}(?:\s+{_CAP}){{0,3}}),"
 )
 # "flat 6", "Flat 14b", "plot 34" on a caravan site, "caravan 42": a home by its number, wherever
 # it is written; "flat 6 kingston house": with the building it is in.
@@ -211,6 +214,13 @@ _ONE_WORD_STREET = (
 NUMBER_THEN_NAME = re.compile(
     rf"\b{_NOT_A_CLAUSE}\d{{1,4}}[A-Za-z]?,?\s+(?:The\s+{_CAP}|{_ONE_WORD_STREET})"
     r"(?:\s+(?:North|South|East|West|Upper|Lower))?(?![\w'’-])"
+)
+# "they live in the bungalow at the end of Westgate", "lives on Kingsway": a one-word street
+# named without a number, said as where a home is, by an ending only streets have ("lives on
+# Bransholme" is an estate, as most "-holme", "-field" and "-ton" names are without a number).
+ONE_WORD_STREET_OF_A_HOME = re.compile(
+    r"\b(?i:lives?|living|lived|house|bungalow|flat|home|cottage|maisonette)\b[^.?!]{0,30}?"
+    r"\b(?i:on|off|end\s+of)\s+([A-Z][a-z]+(?:gate|way|garth|croft))\b(?![\w'’-]|\s+[A-Z])"
 )
 
 _INSTITUTION_HEAD = (
@@ -477,7 +487,8 @@ def homes_after_cue(text: str) -> Iterator[Span]:
     from governance.redact_names import fold, gazetteer
 
     for match in HOME_AFTER_CUE.finditer(text):
-        found = match.group(1)
+        group = 1 if match.group(1) else 2
+        found = match.group(group)
         words = found.split()
         if any(w.lower() in NOT_HOUSE_NAMES | {"fire", "police", "council"} for w in words):
             continue
@@ -485,7 +496,13 @@ def homes_after_cue(text: str) -> Iterator[Span]:
             continue  # "lives in Bridlington": a town, not an address
         if len(words) == 1 and fold(found) in gazetteer().first:
             continue  # "moved in Kayleigh"? leave names to the name rules
-        yield Span(match.start(1), match.end(1), "ADDRESS")
+        yield Span(match.start(group), match.end(group), "ADDRESS")
+
+
+def one_word_streets_of_homes(text: str) -> Iterator[Span]:
+    for match in ONE_WORD_STREET_OF_A_HOME.finditer(text):
+        if not _only_a_town(match.group(1)):
+            yield Span(match.start(1), match.end(1), "ADDRESS")
 
 
 def homes_on_streets(text: str) -> Iterator[Span]:
@@ -585,6 +602,7 @@ def addresses(text: str) -> Iterator[Span]:
     for span in streets(text):
         yield with_head(text, span)
     yield from homes_on_streets(text)
+    yield from one_word_streets_of_homes(text)
     yield from house_names(text)
     yield from groups(HOUSE_NUMBER, "ADDRESS", text, 1)
     yield from groups(HOUSE_NUMBER_LETTER, "ADDRESS", text, 1)

@@ -55,3 +55,32 @@ def test_bank_details_and_plates_in_their_usual_wordings(
 ])  # fmt: skip
 def test_numbers_and_words_of_the_same_shape_stay(rules: Redactor, text: str) -> None:
     assert rules.redact(text).text == text
+
+
+HOMES_AND_INSTITUTIONS = [
+    ("her house, Fairview, in Sproatley has no smoke alarms",
+     "her house, [ADDRESS], in Sproatley has no smoke alarms"),
+    ("they live in the bungalow at the end of Westgate in Patrington",
+     "they live in the bungalow at the end of [ADDRESS] in Patrington"),
+    ("her home is on Kingsway, the back bedroom", "her home is on [ADDRESS], the back bedroom"),
+    ("her kids attend Kelvin Hall School, can we tell the head?",
+     "her kids attend [SCHOOL_OR_INSTITUTION], can we tell the head?"),
+    ("the baby goes to Little Acorns nursery three days a week",
+     "the baby goes to [SCHOOL_OR_INSTITUTION] three days a week"),
+    ("the man lives in Westfield Court sheltered housing, can we tell the warden?",
+     "the man lives in [SCHOOL_OR_INSTITUTION], can we tell the warden?"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HOMES_AND_INSTITUTIONS)
+def test_homes_and_institutions_said_with_a_person(rules: Redactor, text: str, expected: str) -> None:
+    assert rules.redact(text).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "doing a referral for a lad who lives with his nan on Bransholme",
+    "Doing a fire safety talk at Wolds Academy, can we take photos of the kids?",
+    "Can the children's services team at Kingsway see our visit list?",
+])  # fmt: skip
+def test_estates_and_talks_stay(rules: Redactor, text: str) -> None:
+    assert rules.redact(text).text == text
