@@ -912,7 +912,9 @@ THING_AFTER = re.compile(
     # "Joseph Rowntree Foundation", "Bob's Garage" ("Mrs Shaw's garage" is hers)
     r"|(?:['’]s)?\s+(?:Festival|Foundation|Trust|Fund|Appeal|Awards?|Prize|Lecture|Society"
     r"|Housing|Garage|Motors|Solicitors|Associates|Ltd|Limited|Line|Lines|Bridge|Centre|Institute"
-    r"|Hospice|Hospital|House|Building|Wing|Unit|Ward)\b"
+    r"|Hospice|Hospital|House|Building|Wing|Unit|Ward|College|School|Academy|University|Church"
+    r"|Chapel|Cathedral|Minster|Abbey|Mosque|Temple|Ambulance|Racecourse|Airport|Stadium|Museum"
+    r"|Gallery|Theatre|Library|Club|Association|Partnership|Commission|Company)\b"
 )
 # Words inside a capitalised name that may come between a person's name and the word that makes
 # it a thing's: "the Duke of Edinburgh Award", "Queen Elizabeth II Bridge", "Ellerman Wilson Line".

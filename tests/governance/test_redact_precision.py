@@ -109,3 +109,24 @@ def test_buildings_and_things_named_after_people_are_left_alone(full: Redactor, 
 ])  # fmt: skip
 def test_homes_and_names_like_them_are_still_taken(full: Redactor, text: str, expected: str) -> None:
     assert full.redact(text).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Does the Bishop Burton Agricultural College ISA cover wildfire training data?",
+    "Do Saint John's Ambulance first aiders at Hull Fair need our casualty data?",
+    "Is it ok to share with the Beverley Racecourse fire marshals?",
+    "Can the Howden Junior School head ask for our fire drill data?",
+])  # fmt: skip
+def test_a_name_before_what_the_place_is_names_the_place(full: Redactor, text: str) -> None:
+    assert full.redact(text).text == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Tracey Hill rang about her son", "[NAME] rang about her son"),
+    ("her son Jayden goes to Howden Junior School", "her son [NAME] goes to "
+     "[SCHOOL_OR_INSTITUTION]"),
+])  # fmt: skip
+def test_a_surname_that_is_a_place_word_stays_a_name(
+    full: Redactor, text: str, expected: str
+) -> None:
+    assert full.redact(text).text == expected
