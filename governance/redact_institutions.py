@@ -127,9 +127,10 @@ def _names_one_place(found: str, generic: frozenset[str]) -> bool:
 def _names_in(text: str) -> tuple[Span, ...]:
     """The names in a text, found once however many institution finders ask (the last few texts
     only: a redaction asks about one text several times in a row)."""
-    from governance.redact_names import name_spans
+    from governance.redact_names import name_spans, names_a_thing
 
-    return tuple(s for s in name_spans(text) if s.kind == "NAME")
+    # "the Amy Johnson statue area on Prospect Street": a statue's name is no one in the case
+    return tuple(s for s in name_spans(text) if s.kind == "NAME" and not names_a_thing(text, s))
 
 
 def particular_person(text: str, places: list[Span]) -> bool:

@@ -130,3 +130,10 @@ def test_a_surname_that_is_a_place_word_stays_a_name(
     full: Redactor, text: str, expected: str
 ) -> None:
     assert full.redact(text).text == expected
+
+
+def test_a_statues_name_puts_no_one_on_the_street(full: Redactor) -> None:
+    """A street alone is someone's only when the text speaks of someone; a statue is no one."""
+    text = "Are the bins by the Philip Larkin statue on Paragon Street ours to clear after a fire?"
+    assert full.redact(text).text == text
+    assert full.redact("Philip Larkin lives on Paragon Street").text == "[NAME] lives on [ADDRESS]"
